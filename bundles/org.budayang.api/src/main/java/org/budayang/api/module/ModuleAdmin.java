@@ -1,0 +1,25 @@
+package org.budayang.api.module;
+
+import java.io.InputStream;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Installs, upgrades and removes department bundles at run time without touching the rest. */
+@ProviderType
+public interface ModuleAdmin {
+    /**
+     * Installs a department bundle, or upgrades the one with the same symbolic name, and
+     * returns once its descriptor was loaded or refused. An upgrade whose descriptor is
+     * invalid is refused before anything is replaced: the running version keeps serving.
+     *
+     * @throws ModuleException if the jar is not a department bundle or cannot be installed
+     */
+    ModuleInfo install(InputStream jar) throws ModuleException;
+
+    /**
+     * Removes the bundle of a department (and the Karaf feature that installed it, if any).
+     *
+     * @return false if no such department is installed
+     */
+    boolean remove(String department) throws ModuleException;
+}

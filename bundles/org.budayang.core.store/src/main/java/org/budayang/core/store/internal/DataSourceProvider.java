@@ -1,0 +1,138 @@
+package org.budayang.core.store.internal;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Hashtable;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.jdbc.DataSourceFactory;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the database: opens it, applies the versioned migrations, and only then publishes the
+ * {@link DataSource}, so no consumer ever sees an unmigrated schema.
+ */
+@Component(configurationPid = "org.budayang.store", configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = StoreConfig.class)
+public final class DataSourceProvider {
+    static final String MIGRATIONS = "classpath:org/budayang/core/store/migration";
+    private static final Logger LOG = LoggerFactory.getLogger(DataSourceProvider.class);
+
+    private final ServiceRegistration<DataSource> registration;
+    private final String derbyUrl;
+
+    @Activate
+    public DataSourceProvider(BundleContext context, StoreConfig config,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            DataSourceFactory factory) throws SQLException {
+        String url = config.url().isBlank() ? defaultUrl() : config.url().trim();
+        DataSource ds;
+        if (url.startsWith("jdbc:derby:")) {
+            derbyUrl = url;
+            ds = derby(url, config);
+        } else {
+            derbyUrl = null;
+            if (factory == null) {
+                throw new SQLException("No DataSourceFactory for " + url
+                        + ": install the JDBC driver's OSGi bundle and set dataSourceFactory.target");
+            }
+            Properties p = new Properties();
+            p.put(DataSourceFactory.JDBC_URL, url);
+            if (!config.user().isEmpty()) {
+                p.put(DataSourceFactory.JDBC_USER, config.user());
+                p.put(DataSourceFactory.JDBC_PASSWORD, config.password());
+            }
+            ds = factory.createDataSource(p);
+        }
+        MigrateResult result = migrate(ds);
+        LOG.info("Database {} at schema version {} ({} migrations applied now)", redact(url),
+                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+                result.migrationsExecuted);
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("budayang.store", "main");
+        registration = context.registerService(DataSource.class, ds, props);
+    }
+
+    static MigrateResult migrate(DataSource ds) {
+        // Flyway scans the classpath of the loader we give it: this bundle's, where the SQL lives.
+        return Flyway.configure(DataSourceProvider.class.getClassLoader())
+                .dataSource(ds)
+                .locations(MIGRATIONS)
+                .load()
+                .migrate();
+    }
+
+    private static String defaultUrl() {
+        String data = System.getProperty("karaf.data", "data");
+        Path db = Path.of(data, "budayang", "db").toAbsolutePath();
+        return "jdbc:derby:" + db + ";create=true";
+    }
+
+    private static DataSource derby(String url, StoreConfig config) throws SQLException {
+        // Keep derby.log out of the working directory.
+        if (System.getProperty("derby.stream.error.file") == null) {
+            Path log = Path.of(System.getProperty("karaf.data", "data"), "log", "derby.log").toAbsolutePath();
+            System.setProperty("derby.stream.error.file", log.toString());
+        }
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        String rest = url.substring("jdbc:derby:".length());
+        int semi = rest.indexOf(';');
+        ds.setDatabaseName(semi < 0 ? rest : rest.substring(0, semi));
+        if (semi >= 0) {
+            String attrs = rest.substring(semi + 1);
+            if (attrs.contains("create=true")) {
+                ds.setCreateDatabase("create");
+            }
+            ds.setConnectionAttributes(attrs.replace("create=true", "").replaceAll(";;+", ";"));
+        } else {
+            ds.setCreateDatabase("create");
+        }
+        if (!config.user().isEmpty()) {
+            ds.setUser(config.user());
+            ds.setPassword(config.password());
+        }
+        try (Connection c = ds.getConnection()) {
+            LOG.debug("Derby opened: {}", c.getMetaData().getURL());
+        }
+        return ds;
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    @Deactivate
+    void deactivate() {
+        registration.unregister();
+        if (derbyUrl != null) {
+            // Shut the embedded database down cleanly so a restart of this bundle can reopen it.
+            EmbeddedDataSource shutdown = new EmbeddedDataSource();
+            String rest = derbyUrl.substring("jdbc:derby:".length());
+            int semi = rest.indexOf(';');
+            shutdown.setDatabaseName(semi < 0 ? rest : rest.substring(0, semi));
+            shutdown.setShutdownDatabase("shutdown");
+            try (Connection c = shutdown.getConnection()) {
+                LOG.warn("Derby did not report its shutdown");
+            } catch (SQLException expected) {
+                LOG.info("Derby database closed ({})", expected.getSQLState());
+            }
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package org.budayang.web.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.budayang.api.catalogue.Department;
+import org.budayang.api.catalogue.Item;
+import org.budayang.api.catalogue.LocalizedText;
+import org.budayang.api.hall.Hall;
+import org.budayang.api.hall.HallException;
+import org.budayang.api.hall.HallService;
+import org.budayang.api.hall.Menu;
+import org.budayang.api.hall.MenuService;
+import org.budayang.api.hall.Registration;
+import org.budayang.api.hall.Terminal;
+import org.budayang.api.module.ModuleAdmin;
+import org.budayang.api.module.ModuleException;
+import org.budayang.api.module.ModuleInfo;
+import org.budayang.api.module.ModuleRegistry;
+import org.budayang.api.module.ModuleState;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON API, {@code /api/v1/...}. Reads are open (terminals fetch menus before anyone logs
+ * in); changes need a Karaf JAAS login with the right role.
+ */
+@Component(service = Servlet.class, configurationPid = "org.budayang.web")
+@Designate(ocd = WebConfig.class)
+@HttpWhiteboardServletName("budayang-api")
+@HttpWhiteboardServletPattern("/api/v1/*")
+public final class ApiServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
+    static final String HALL_ADMIN = "hall-admin";
+    static final String VENDOR = "vendor";
+    private static final Pattern DEPARTMENT = Pattern.compile("[a-z][a-z0-9-]{1,31}");
+
+    private record CachedMenu(String etag, byte[] json) {
+    }
+
+    private final transient ModuleRegistry modules;
+    private final transient ModuleAdmin moduleAdmin;
+    private final transient HallService halls;
+    private final transient MenuService menus;
+    private final transient Authenticator auth;
+    private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
+
+    @Activate
+    public ApiServlet(@Reference ModuleRegistry modules, @Reference ModuleAdmin moduleAdmin,
+            @Reference HallService halls, @Reference MenuService menus, WebConfig config) {
+        this.modules = modules;
+        this.moduleAdmin = moduleAdmin;
+        this.halls = halls;
+        this.menus = menus;
+        this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        try {
+            route(req, resp);
+        } catch (ApiException e) {
+            error(resp, e.status, e.code, e.getMessage(), e.detail);
+        } catch (HallException e) {
+            int status = switch (e.kind()) {
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+                case INVALID -> 400;
+            };
+            error(resp, status, e.kind().name().toLowerCase(), e.getMessage(), null);
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure on {} {}", req.getMethod(), req.getRequestURI(), e);
+            error(resp, 500, "internal", "the server failed to handle this request; the log has the details", null);
+        }
+    }
+
+    private void route(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String info = req.getPathInfo() == null ? "" : req.getPathInfo();
+        List<String> p = new ArrayList<>(Arrays.asList(info.split("/")));
+        p.removeIf(String::isEmpty);
+        String m = req.getMethod();
+        int n = p.size();
+        String head = n == 0 ? "" : p.get(0);
+        switch (head) {
+            case "modules" -> {
+                if (n == 1 && m.equals("GET")) {
+                    listModules(resp);
+                } else if (n == 1 && m.equals("POST")) {
+                    uploadModule(req, resp);
+                } else if (n == 2 && m.equals("GET")) {
+                    json(resp, 200, moduleJson(modules.module(p.get(1))
+                            .orElseThrow(() -> ApiException.notFound("no module '" + p.get(1) + "'"))));
+                } else if (n == 2 && m.equals("DELETE")) {
+                    removeModule(req, resp, p.get(1));
+                } else {
+                    unsupported(n <= 2, m);
+                }
+            }
+            case "halls" -> {
+                if (n == 1 && m.equals("GET")) {
+                    ArrayNode out = Json.MAPPER.createArrayNode();
+                    halls.halls().forEach(h -> out.add(hallJson(h)));
+                    json(resp, 200, out);
+                } else if (n == 1 && m.equals("POST")) {
+                    createHall(req, resp);
+                } else if (n == 2 && m.equals("GET")) {
+                    json(resp, 200, hallJson(hall(p.get(1))));
+                } else if (n == 3 && p.get(2).equals("modules") && m.equals("GET")) {
+                    hallModules(resp, hall(p.get(1)));
+                } else if (n == 4 && p.get(2).equals("modules") && m.equals("PUT")) {
+                    switchModule(req, resp, p.get(1), p.get(3));
+                } else if (n == 3 && p.get(2).equals("terminals") && m.equals("GET")) {
+                    ArrayNode out = Json.MAPPER.createArrayNode();
+                    halls.terminals(hall(p.get(1)).id()).forEach(t -> out.add(terminalJson(t)));
+                    json(resp, 200, out);
+                } else if (n == 3 && p.get(2).equals("terminals") && m.equals("POST")) {
+                    registerTerminal(req, resp, p.get(1));
+                } else {
+                    unsupported(n <= 4 && (n < 3 || p.get(2).equals("modules") || p.get(2).equals("terminals")), m);
+                }
+            }
+            case "terminals" -> {
+                if (n == 2 && m.equals("GET")) {
+                    json(resp, 200, terminalJson(terminal(p.get(1))));
+                } else if (n == 3 && p.get(2).equals("menu") && m.equals("GET")) {
+                    menu(req, resp, p.get(1));
+                } else {
+                    unsupported(n == 2 || (n == 3 && p.get(2).equals("menu")), m);
+                }
+            }
+            default -> throw ApiException.notFound("no such resource: " + req.getRequestURI());
+        }
+    }
+
+    private static void unsupported(boolean pathExists, String method) {
+        if (pathExists) {
+            throw new ApiException(405, "method_not_allowed", method + " is not supported here");
+        }
+        throw ApiException.notFound("no such resource");
+    }
+
+    // ---- modules ------------------------------------------------------------------------------
+
+    private void listModules(HttpServletResponse resp) throws IOException {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        modules.modules().forEach(i -> out.add(moduleJson(i)));
+        json(resp, 200, out);
+    }
+
+    private void uploadModule(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Authenticator.Caller caller = auth.require(req, VENDOR, HALL_ADMIN);
+        ModuleInfo info;
+        try {
+            info = moduleAdmin.install(req.getInputStream());
+        } catch (ModuleException e) {
+            if (e.refused() != null) {
+                throw new ApiException(422, "module_refused", e.getMessage(), moduleJson(e.refused()));
+            }
+            throw new ApiException(400, "invalid_bundle", e.getMessage());
+        }
+        LOG.info("Module {} {} uploaded by {}: {}", info.department(), info.version(), caller.user(), info.state());
+        if (info.state() == ModuleState.REFUSED) {
+            throw new ApiException(422, "module_refused", info.reason(), moduleJson(info));
+        }
+        json(resp, 200, moduleJson(info));
+    }
+
+    private void removeModule(HttpServletRequest req, HttpServletResponse resp, String department) throws IOException {
+        Authenticator.Caller caller = auth.require(req, VENDOR, HALL_ADMIN);
+        try {
+            if (!moduleAdmin.remove(department)) {
+                throw ApiException.notFound("no module '" + department + "'");
+            }
+        } catch (ModuleException e) {
+            throw new ApiException(409, "conflict", e.getMessage());
+        }
+        LOG.info("Module {} removed by {}", department, caller.user());
+        resp.setStatus(204);
+    }
+
+    static ObjectNode moduleJson(ModuleInfo i) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("department", i.department());
+        o.put("bundle", i.bundle());
+        o.put("version", i.version());
+        if (i.bundleId() >= 0) {
+            o.put("bundleId", i.bundleId());
+        }
+        o.put("state", i.state().name().toLowerCase());
+        if (i.reason() != null) {
+            o.put("reason", i.reason());
+        }
+        o.put("items", i.items());
+        return o;
+    }
+
+    // ---- halls and terminals ------------------------------------------------------------------
+
+    private Hall hall(String id) {
+        return halls.hall(id).orElseThrow(() -> ApiException.notFound("no hall '" + id + "'"));
+    }
+
+    private Terminal terminal(String id) {
+        return halls.terminal(id).orElseThrow(() -> ApiException.notFound("no terminal '" + id + "'"));
+    }
+
+    private void createHall(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        auth.require(req, HALL_ADMIN);
+        ObjectNode body = Json.object(req.getInputStream(), Set.of("id", "name"));
+        String id = Json.string(body, "id", "id");
+        JsonNode name = Json.required(body, "name", "name");
+        if (!name.isObject()) {
+            throw ApiException.invalid("field 'name' must be an object with 'zh' and 'en'");
+        }
+        LocalizedText text = new LocalizedText(Json.string(name, "zh", "name.zh"), Json.string(name, "en", "name.en"));
+        Hall hall = halls.createHall(id, text);
+        resp.setHeader("Location", "/api/v1/halls/" + hall.id());
+        json(resp, 201, hallJson(hall));
+    }
+
+    private void hallModules(HttpServletResponse resp, Hall hall) throws IOException {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (ModuleInfo i : modules.modules()) {
+            if (i.state() != ModuleState.ACTIVE) {
+                continue;
+            }
+            ObjectNode o = moduleJson(i);
+            o.put("enabled", halls.isEnabled(hall.id(), i.department()));
+            out.add(o);
+        }
+        json(resp, 200, out);
+    }
+
+    private void switchModule(HttpServletRequest req, HttpServletResponse resp, String hallId, String department)
+            throws IOException {
+        Authenticator.Caller caller = auth.require(req, HALL_ADMIN);
+        hall(hallId);
+        if (!DEPARTMENT.matcher(department).matches() || modules.module(department).isEmpty()) {
+            throw ApiException.notFound("no module '" + department + "'");
+        }
+        boolean enabled = Json.bool(Json.object(req.getInputStream(), Set.of("enabled")), "enabled");
+        halls.setEnabled(hallId, department, enabled, caller.user());
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("hall", hallId);
+        o.put("department", department);
+        o.put("enabled", halls.isEnabled(hallId, department));
+        json(resp, 200, o);
+    }
+
+    private void registerTerminal(HttpServletRequest req, HttpServletResponse resp, String hallId) throws IOException {
+        auth.require(req, HALL_ADMIN);
+        hall(hallId);
+        ObjectNode body = Json.object(req.getInputStream(), Set.of("id", "name", "capabilities"));
+        String id = Json.string(body, "id", "id");
+        String name = Json.string(body, "name", "name");
+        Set<String> caps = body.has("capabilities") ? new LinkedHashSet<>(Json.strings(body, "capabilities")) : Set.of();
+        Registration r = halls.register(hallId, id, name, caps);
+        ObjectNode o = terminalJson(r.terminal());
+        // The only time the token is shown: the terminal stores it and sends it on every call.
+        o.put("token", r.token());
+        resp.setHeader("Location", "/api/v1/terminals/" + id);
+        json(resp, 201, o);
+    }
+
+    static ObjectNode hallJson(Hall h) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("id", h.id());
+        o.set("name", text(h.name()));
+        return o;
+    }
+
+    static ObjectNode terminalJson(Terminal t) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("id", t.id());
+        o.put("hall", t.hall());
+        o.put("name", t.name());
+        ArrayNode caps = o.putArray("capabilities");
+        new TreeSet<>(t.capabilities()).forEach(caps::add);
+        return o;
+    }
+
+    // ---- menu ---------------------------------------------------------------------------------
+
+    private void menu(HttpServletRequest req, HttpServletResponse resp, String terminalId) throws IOException {
+        Menu menu = menus.menu(terminalId).orElseThrow(() -> ApiException.notFound("no terminal '" + terminalId + "'"));
+        String etag = '"' + menu.etag() + '"';
+        resp.setHeader("ETag", etag);
+        resp.setHeader("Cache-Control", "no-cache");
+        if (matches(req.getHeader("If-None-Match"), etag)) {
+            resp.setStatus(304);
+            return;
+        }
+        CachedMenu cached = menuJson.get(terminalId);
+        if (cached == null || !cached.etag().equals(etag)) {
+            cached = new CachedMenu(etag, Json.MAPPER.writeValueAsBytes(menuJson(menu)));
+            menuJson.put(terminalId, cached);
+        }
+        write(resp, 200, cached.json());
+    }
+
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.trim();
+            if (c.startsWith("W/")) {
+                c = c.substring(2);
+            }
+            if (c.equals(etag) || c.equals("*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ObjectNode menuJson(Menu menu) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("terminal", menu.terminal());
+        o.put("hall", menu.hall());
+        ArrayNode depts = o.putArray("departments");
+        for (Menu.Section s : menu.departments()) {
+            Department d = s.department();
+            ObjectNode dn = depts.addObject();
+            dn.put("code", d.code());
+            dn.set("name", text(d.name()));
+            ArrayNode items = dn.putArray("items");
+            for (Item i : s.items()) {
+                ObjectNode in = items.addObject();
+                in.put("code", i.code());
+                in.set("name", text(i.name()));
+                in.put("kind", i.kind().name().toLowerCase());
+                ArrayNode req = in.putArray("requires");
+                new TreeSet<>(i.requires()).forEach(req::add);
+                in.put("paper", i.materials().stream().anyMatch(mat -> mat.paper()));
+            }
+        }
+        return o;
+    }
+
+    static ObjectNode text(LocalizedText t) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("zh", t.zh());
+        o.put("en", t.en());
+        return o;
+    }
+
+    // ---- output ------------------------------------------------------------------------------
+
+    private static void json(HttpServletResponse resp, int status, JsonNode body) throws IOException {
+        write(resp, status, Json.MAPPER.writeValueAsBytes(body));
+    }
+
+    private static void write(HttpServletResponse resp, int status, byte[] body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json;charset=utf-8");
+        resp.setContentLength(body.length);
+        try (OutputStream out = resp.getOutputStream()) {
+            out.write(body);
+        }
+    }
+
+    private static void error(HttpServletResponse resp, int status, String code, String message, Object detail)
+            throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.reset();
+        if (status == 401) {
+            resp.setHeader("WWW-Authenticate", "Basic realm=\"budayang\", charset=\"UTF-8\"");
+        }
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("error", code);
+        o.put("message", message);
+        if (detail instanceof JsonNode node) {
+            o.set("module", node);
+        }
+        byte[] body = o.toString().getBytes(StandardCharsets.UTF_8);
+        write(resp, status, body);
+    }
+}

@@ -1,0 +1,93 @@
+package org.budayang.web.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Reading request bodies strictly and reporting the exact field that is wrong. */
+final class Json {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    static final int MAX_BODY = 64 * 1024;
+
+    private Json() {
+    }
+
+    /** The body as a JSON object whose fields are all in {@code allowed}. */
+    static ObjectNode object(InputStream body, Set<String> allowed) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw new ApiException(413, "too_large", "request body is larger than " + MAX_BODY + " bytes");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(400, "malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new ApiException(400, "malformed_json", "request body is empty; a JSON object is expected");
+        }
+        if (!node.isObject()) {
+            throw new ApiException(400, "malformed_json", "request body must be a JSON object");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw ApiException.invalid("unknown field '" + f + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+            }
+        }
+        return (ObjectNode) node;
+    }
+
+    static JsonNode required(JsonNode o, String field, String path) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            throw ApiException.invalid("field '" + path + "' is required");
+        }
+        return v;
+    }
+
+    static String string(JsonNode o, String field, String path) {
+        JsonNode v = required(o, field, path);
+        if (!v.isTextual()) {
+            throw ApiException.invalid("field '" + path + "' must be a string");
+        }
+        return v.textValue();
+    }
+
+    static boolean bool(JsonNode o, String field) {
+        JsonNode v = required(o, field, field);
+        if (!v.isBoolean()) {
+            throw ApiException.invalid("field '" + field + "' must be true or false");
+        }
+        return v.booleanValue();
+    }
+
+    static List<String> strings(JsonNode o, String field) {
+        JsonNode v = required(o, field, field);
+        if (!v.isArray()) {
+            throw ApiException.invalid("field '" + field + "' must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw ApiException.invalid("field '" + field + "[" + i + "]' must be a string");
+            }
+            out.add(v.get(i).textValue());
+        }
+        return out;
+    }
+}

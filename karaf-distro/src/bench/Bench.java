@@ -1,0 +1,1070 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Benchmark of the Budayang Karaf distribution against vanilla Karaf 4.4.10.
+ *
+ * <p>Run it from the repository root through {@code bash karaf-distro/src/bench/bench.sh}, which
+ * picks Java 17 and fetches vanilla Karaf; or directly with {@code java karaf-distro/src/bench/Bench.java
+ * [options]}. Single file, JDK only, so it runs without a build of its own and cannot drift from
+ * the distribution it measures because of stale dependencies.
+ *
+ * <p>What it measures (see {@link #usage()}): cold start of both distributions, throughput and
+ * latency of the menu API against a static file on the same Jetty, hot deploy times, and resident
+ * memory. Everything is printed as it happens and again at the end as a Markdown section for
+ * docs/BENCHMARKS.md.
+ *
+ * <p>It starts real Karaf processes on the default ports (8181 HTTP, 8101 SSH, 1099/44444 JMX), so
+ * nothing else may use them while it runs (a {@code ./run} demo hall, for instance).
+ */
+public final class Bench {
+
+    // ---- options ------------------------------------------------------------------------------
+
+    static final class Options {
+        Path distro = Path.of("karaf-distro/target/budayang-distro-0.2.0-SNAPSHOT.tar.gz");
+        Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        Path vanilla; // default derived from m2
+        Path taxJar; // default derived from m2, falls back to the distro's system/ folder
+        Path javaHome;
+        Path work = Path.of("/tmp/budayang-bench");
+        int runs = 3;
+        int clients = 50;
+        int duration = 20;
+        int warmup = 3;
+        int deployRounds = 5;
+        int startTimeout = 180;
+        boolean keep;
+        String command;
+    }
+
+    static String usage() {
+        return """
+                usage: java Bench.java [options]
+                  --distro FILE         Budayang distribution tar.gz (default karaf-distro/target/budayang-distro-0.2.0-SNAPSHOT.tar.gz)
+                  --vanilla FILE        vanilla Karaf tar.gz (default <m2>/org/apache/karaf/apache-karaf/4.4.10/apache-karaf-4.4.10.tar.gz)
+                  --m2 DIR              local Maven repository (default ~/.m2/repository)
+                  --tax-jar FILE        tax department bundle used for the hot-deploy test
+                  --java-home DIR       Java 17 used to run Karaf (default: this JVM if it is 17)
+                  --work DIR            where the distributions are unpacked (default /tmp/budayang-bench)
+                  --runs N              cold starts per distribution, alternating (default 3; 0 skips)
+                  --clients N           concurrent clients of the load test (default 50)
+                  --duration S          measured seconds per load test (default 20; 0 skips the load test)
+                  --warmup S            unmeasured warm-up seconds before each load test (default 3)
+                  --deploy-rounds N     hot-deploy rounds (default 5; 0 skips)
+                  --start-timeout S     give up on a start after S seconds (default 180)
+                  --keep                keep the unpacked instances (default: delete them after a clean stop)
+                  --command TEXT        command line to print in the report (bench.sh passes its own)
+                """;
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--keep")) {
+                o.keep = true;
+                continue;
+            }
+            if (a.equals("-h") || a.equals("--help")) {
+                System.out.print(usage());
+                System.exit(0);
+            }
+            if (i + 1 >= args.length) {
+                die("missing value after " + a + "\n" + usage());
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--distro" -> o.distro = Path.of(v);
+                case "--vanilla" -> o.vanilla = Path.of(v);
+                case "--m2" -> o.m2 = Path.of(v);
+                case "--tax-jar" -> o.taxJar = Path.of(v);
+                case "--java-home" -> o.javaHome = Path.of(v);
+                case "--work" -> o.work = Path.of(v);
+                case "--runs" -> o.runs = Integer.parseInt(v);
+                case "--clients" -> o.clients = Integer.parseInt(v);
+                case "--duration" -> o.duration = Integer.parseInt(v);
+                case "--warmup" -> o.warmup = Integer.parseInt(v);
+                case "--deploy-rounds" -> o.deployRounds = Integer.parseInt(v);
+                case "--start-timeout" -> o.startTimeout = Integer.parseInt(v);
+                case "--command" -> o.command = v;
+                default -> die("unknown option " + a + "\n" + usage());
+            }
+        }
+        if (o.vanilla == null) {
+            o.vanilla = o.m2.resolve("org/apache/karaf/apache-karaf/4.4.10/apache-karaf-4.4.10.tar.gz");
+        }
+        if (o.taxJar == null) {
+            o.taxJar = o.m2.resolve("org/budayang/org.budayang.dept.tax/0.2.0-SNAPSHOT/org.budayang.dept.tax-0.2.0-SNAPSHOT.jar");
+        }
+        if (o.command == null) {
+            o.command = "java karaf-distro/src/bench/Bench.java" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        }
+        return o;
+    }
+
+    // ---- constants ----------------------------------------------------------------------------
+
+    static final int HTTP_PORT = 8181;
+    /** Every port a default Karaf binds: the next instance cannot start while one is still taken. */
+    static final int[] KARAF_PORTS = {HTTP_PORT, 8101, 1099, 44444};
+    static final String BASE = "http://127.0.0.1:" + HTTP_PORT;
+    static final String MENU = "/api/v1/terminals/demo-01/menu";
+    static final String MENU_TAX = "/api/v1/terminals/demo-02/menu";
+    static final String STATIC = "/static/reference.json";
+    static final String ADMIN = "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
+    /** A department whose code is "tax"; item codes are upper case, so they never match. */
+    static final Pattern TAX_DEPARTMENT = Pattern.compile("\"code\"\\s*:\\s*\"tax\"");
+    static final Pattern STATE_ACTIVE = Pattern.compile("\"state\"\\s*:\\s*\"active\"");
+    /** Poll period while waiting for something to appear, as short as possible without busy-looping. */
+    static final long POLL_MS = 20;
+
+    // ---- results, collected for the final Markdown section -----------------------------------
+
+    record StartResult(long httpMs, long readyMs, long rssKb, boolean ok, String note) {
+    }
+
+    record LoadResult(String endpoint, int clients, int seconds, long requests, double perSecond, long p50, long p99,
+            long p999, long max, long mean, long errors, String firstError, int bodyBytes) {
+    }
+
+    static final List<StartResult> budayangStarts = new ArrayList<>();
+    static final List<StartResult> vanillaStarts = new ArrayList<>();
+    static final List<LoadResult> loads = new ArrayList<>();
+    static final Map<String, List<Long>> deploy = new LinkedHashMap<>();
+    static final Map<String, Integer> deployFailures = new LinkedHashMap<>();
+    static final Map<String, Long> rss = new LinkedHashMap<>();
+    static final List<String> problems = new ArrayList<>();
+    static String karafJvmArgs = "";
+    static String fileinstallPoll = "?";
+    static boolean budayangEverStarted;
+
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        Path java17 = findJava17(o);
+        String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String machine = machine(java17);
+        line("Budayang benchmark, " + started);
+        line(machine.replace("\n", "\n  "));
+        String load = readOr(Path.of("/proc/loadavg"), "?").trim();
+        line("load average before the run: " + load);
+        if (!load.equals("?") && Double.parseDouble(load.split(" ")[0]) > 0.5) {
+            // Two cores are easily taken by a build; the figures would then measure the build.
+            line("WARNING: the machine is not idle (load " + load.split(" ")[0] + "); figures will be pessimistic");
+        }
+        if (!Files.isRegularFile(o.distro)) {
+            die("Budayang distribution not found: " + o.distro.toAbsolutePath()
+                    + "\nBuild it first: ./run   or   mvn -DskipTests install");
+        }
+        boolean vanilla = Files.isRegularFile(o.vanilla);
+        if (!vanilla) {
+            problem("vanilla Karaf not found at " + o.vanilla + "; cold-start comparison skipped"
+                    + " (bench.sh fetches it with mvn dependency:get)");
+        }
+        Path runDir = o.work.resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now()));
+        Files.createDirectories(runDir);
+        line("instances are unpacked under " + runDir);
+        // A leftover Karaf (a ./run demo, an earlier aborted bench) would answer our polls instead.
+        if (!awaitPortsFree(30_000)) {
+            die("ports " + Arrays.toString(KARAF_PORTS) + " are still in use (a running Karaf, ./run?); stop it first");
+        }
+
+        // 1. Cold start, alternating so that a slow phase of the machine hits both alike.
+        for (int run = 1; run <= o.runs; run++) {
+            budayangStarts.add(coldStart(o, java17, runDir, "budayang-" + run, true, run));
+            if (vanilla) {
+                vanillaStarts.add(coldStart(o, java17, runDir, "vanilla-" + run, false, run));
+            }
+        }
+
+        // 2.-4. One more fresh Budayang for load, hot deploy and memory.
+        if (o.duration > 0 || o.deployRounds > 0) {
+            workload(o, java17, runDir);
+        }
+
+        String md = markdown(o, started, machine);
+        System.out.println();
+        System.out.println(md);
+        // Instances that stopped cleanly are gone already; what is left holds logs of a failure.
+        if (!o.keep && problems.isEmpty()) {
+            deleteTree(runDir);
+        } else {
+            line("instances and logs kept under " + runDir);
+        }
+        if (!budayangEverStarted) {
+            System.exit(1);
+        }
+    }
+
+    // ---- 1. cold start ------------------------------------------------------------------------
+
+    static StartResult coldStart(Options o, Path java17, Path runDir, String name, boolean budayang, int run) {
+        Karaf k = null;
+        try {
+            k = unpack(o, budayang ? o.distro : o.vanilla, runDir.resolve(name), budayang);
+            if (!budayang) {
+                prepareVanilla(k.home, o.m2);
+            }
+            StartResult r = k.start(java17, budayang, o.startTimeout);
+            String what = budayang ? "Budayang" : "vanilla Karaf 4.4.10 + http";
+            if (r.ok) {
+                line(String.format(Locale.ROOT, "cold start %d %-28s first HTTP answer %6d ms%s, RSS %d MB", run, what,
+                        r.httpMs, budayang ? String.format(Locale.ROOT, ", first menu 200 %6d ms", r.readyMs) : "",
+                        r.rssKb / 1024));
+                if (budayang) {
+                    budayangEverStarted = true;
+                }
+            } else {
+                problem("cold start " + run + " " + what + " failed: " + r.note + " (log: " + k.log() + ")");
+            }
+            return r;
+        } catch (Exception e) {
+            problem("cold start " + run + " " + name + " failed: " + e);
+            return new StartResult(-1, -1, -1, false, e.toString());
+        } finally {
+            if (k != null) {
+                k.stopAndClean(o.keep);
+            }
+        }
+    }
+
+    /**
+     * Vanilla Karaf gets the http feature at boot, so it ends up serving Jetty on 8181 like
+     * Budayang does. Its system/ folder does not hold the Pax Web bundles, so it resolves them
+     * from the local Maven repository only: no remote repository, the run stays off the network.
+     */
+    static void prepareVanilla(Path home, Path m2) throws IOException {
+        Path cfg = home.resolve("etc/org.apache.karaf.features.cfg");
+        List<String> lines = new ArrayList<>(Files.readAllLines(cfg));
+        int first = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches("\\s*featuresBoot\\s*=.*")) {
+                first = i;
+                break;
+            }
+        }
+        if (first < 0) {
+            throw new IOException("no featuresBoot in " + cfg);
+        }
+        // The value runs on while a line ends with a backslash; append to its last line.
+        int last = first;
+        while (last + 1 < lines.size() && lines.get(last).stripTrailing().endsWith("\\")) {
+            last++;
+        }
+        String end = lines.get(last).stripTrailing();
+        if (end.endsWith("=")) {
+            lines.set(last, end + " http");
+        } else {
+            lines.set(last, end + ", \\");
+            lines.add(last + 1, "    http");
+        }
+        Files.write(cfg, lines);
+
+        Path mvn = home.resolve("etc/org.ops4j.pax.url.mvn.cfg");
+        String text = Files.readString(mvn);
+        // Drop the remote repositories (continuation lines included) and add the local repository.
+        text = text.replaceAll("(?m)^org\\.ops4j\\.pax\\.url\\.mvn\\.repositories\\s*=(?:.*\\\\\\R)*.*$",
+                "org.ops4j.pax.url.mvn.repositories=");
+        text += "\norg.ops4j.pax.url.mvn.localRepository=" + m2.toAbsolutePath() + "\n";
+        Files.writeString(mvn, text);
+    }
+
+    // ---- 2.-4. load, hot deploy, memory -------------------------------------------------------
+
+    static void workload(Options o, Path java17, Path runDir) {
+        Karaf k = null;
+        try {
+            k = unpack(o, o.distro, runDir.resolve("budayang-load"), true);
+            fileinstallPoll = fileinstallPoll(k.home);
+            StartResult r = k.start(java17, true, o.startTimeout);
+            if (!r.ok) {
+                problem("Budayang for the load test did not start: " + r.note + " (log: " + k.log() + ")");
+                return;
+            }
+            budayangEverStarted = true;
+            line(String.format(Locale.ROOT, "load instance up: first menu 200 after %d ms", r.readyMs));
+            rss.put("right after start (first menu 200)", r.rssKb);
+            line("RSS right after start: " + r.rssKb / 1024 + " MB");
+            karafJvmArgs = k.heapArgs();
+
+            if (o.duration > 0) {
+                LoadResult menu = load(MENU, o.clients, o.warmup, o.duration);
+                loads.add(menu);
+                rss.put("after the menu load run", k.rssKb());
+                LoadResult stat = load(STATIC, o.clients, o.warmup, o.duration);
+                loads.add(stat);
+                rss.put("after both load runs", k.rssKb());
+                line("RSS after the load runs: " + k.rssKb() / 1024 + " MB");
+                if (stat.perSecond > 0) {
+                    line(String.format(Locale.ROOT, "throughput ratio menu/static: %.2f", menu.perSecond / stat.perSecond));
+                }
+            }
+            if (o.deployRounds > 0) {
+                hotDeploy(o, k);
+                rss.put("after the hot-deploy rounds", k.rssKb());
+            }
+        } catch (Exception e) {
+            problem("load/deploy phase aborted: " + e);
+        } finally {
+            if (k != null) {
+                k.stopAndClean(o.keep);
+            }
+        }
+    }
+
+    /**
+     * Closed-loop load: each client sends its next request as soon as the previous one returned,
+     * so the offered load adapts to the server and latency is not hidden by queueing in the client.
+     * Each thread has its own HttpClient (HTTP/1.1, one kept-alive connection) and its own latency
+     * array: nothing is shared on the hot path except the clock.
+     */
+    static LoadResult load(String path, int clients, int warmupS, int durationS) throws InterruptedException {
+        line("load: " + clients + " clients on GET " + path + ", " + warmupS + " s warm-up + " + durationS + " s measured");
+        URI uri = URI.create(BASE + path);
+        Worker[] workers = new Worker[clients];
+        for (int i = 0; i < clients; i++) {
+            workers[i] = new Worker(uri, durationS);
+        }
+        // The clock starts once every client exists, so creating them does not eat into the run.
+        long begin = System.nanoTime();
+        long measureFrom = begin + TimeUnit.SECONDS.toNanos(warmupS);
+        long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(durationS);
+        Thread[] threads = new Thread[clients];
+        for (int i = 0; i < clients; i++) {
+            workers[i].from = measureFrom;
+            workers[i].to = measureTo;
+            threads[i] = new Thread(workers[i], "client-" + i);
+            threads[i].setDaemon(true);
+            threads[i].start();
+        }
+        long joinBy = measureTo + TimeUnit.SECONDS.toNanos(30); // bounded even if a request hangs
+        for (Thread t : threads) {
+            long left = TimeUnit.NANOSECONDS.toMillis(joinBy - System.nanoTime());
+            t.join(Math.max(1, left));
+        }
+        long n = 0;
+        long errors = 0;
+        String firstError = null;
+        int body = -1;
+        for (Worker w : workers) {
+            n += w.count;
+            errors += w.errors;
+            if (firstError == null) {
+                firstError = w.firstError;
+            }
+            body = Math.max(body, w.bodyBytes);
+        }
+        long[] all = new long[(int) n];
+        int at = 0;
+        for (Worker w : workers) {
+            System.arraycopy(w.latencies, 0, all, at, w.count);
+            at += w.count;
+        }
+        Arrays.sort(all);
+        long sum = 0;
+        for (long l : all) {
+            sum += l;
+        }
+        LoadResult r = new LoadResult(path, clients, durationS, n, n / (double) durationS, rank(all, 0.50), rank(all, 0.99),
+                rank(all, 0.999), n == 0 ? -1 : all[all.length - 1], n == 0 ? -1 : sum / n, errors, firstError, body);
+        line(String.format(Locale.ROOT,
+                "load GET %-32s %8d requests %9.1f req/s  p50 %s  p99 %s  p99.9 %s  max %s ms  errors %d%s  (%d-byte body)",
+                path, r.requests, r.perSecond, ms(r.p50), ms(r.p99), ms(r.p999), ms(r.max), r.errors,
+                r.firstError == null ? "" : " (first: " + r.firstError + ")", r.bodyBytes));
+        if (errors > 0) {
+            problem(errors + " failed requests on GET " + path + ", first: " + firstError);
+        }
+        return r;
+    }
+
+    /** Nearest-rank percentile of sorted nanosecond latencies. */
+    static long rank(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    static final class Worker implements Runnable {
+        final URI uri;
+        /** Set before the thread starts (Thread.start() publishes them). */
+        long from;
+        long to;
+        final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        /** Sized for ~4000 req/s per client: no allocation on the hot path unless it is exceeded. */
+        long[] latencies;
+        int count;
+        long errors;
+        String firstError;
+        int bodyBytes = -1;
+
+        Worker(URI uri, int seconds) {
+            this.uri = uri;
+            this.latencies = new long[Math.max(1024, seconds * 4000)];
+        }
+
+        @Override
+        public void run() {
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
+            while (true) {
+                long t0 = System.nanoTime();
+                if (t0 >= to) {
+                    return;
+                }
+                boolean measured = t0 >= from;
+                String error = null;
+                try {
+                    HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                    if (r.statusCode() != 200) {
+                        error = "HTTP " + r.statusCode();
+                    } else {
+                        bodyBytes = r.body().length;
+                    }
+                } catch (IOException e) {
+                    error = e.toString();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long t1 = System.nanoTime();
+                if (!measured) {
+                    continue;
+                }
+                if (error != null) {
+                    errors++;
+                    if (firstError == null) {
+                        firstError = error;
+                    }
+                    continue;
+                }
+                if (count == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, count * 2);
+                }
+                latencies[count++] = t1 - t0;
+            }
+        }
+    }
+
+    /**
+     * Hot deploy on the running instance, in rounds: remove tax through the API, bring it back by
+     * dropping the jar into deploy/, take it away by deleting the file, bring it back by upload.
+     */
+    static void hotDeploy(Options o, Karaf k) throws Exception {
+        Path jar = o.taxJar;
+        if (!Files.isRegularFile(jar)) {
+            // The distribution ships the same bundle in its system/ repository.
+            Path shipped = k.home.resolve("system/org/budayang/org.budayang.dept.tax/0.2.0-SNAPSHOT/org.budayang.dept.tax-0.2.0-SNAPSHOT.jar");
+            line("tax jar not at " + jar + ", using the one shipped in the distribution: " + shipped);
+            jar = shipped;
+        }
+        if (!Files.isRegularFile(jar)) {
+            problem("no tax bundle jar found; hot deploy skipped");
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(jar);
+        line("hot deploy: " + o.deployRounds + " rounds with " + jar.getFileName() + " (" + bytes.length
+                + " bytes); deploy/ is polled every " + fileinstallPoll + " ms by Felix FileInstall");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        Path deployDir = k.home.resolve("deploy");
+        Path staged = k.home.resolve("data/tmp/bench-" + jar.getFileName()); // same file system: the move is atomic
+        Path target = deployDir.resolve(jar.getFileName());
+        Files.createDirectories(staged.getParent());
+        for (int round = 1; round <= o.deployRounds; round++) {
+            StringBuilder out = new StringBuilder("hot deploy round " + round + ":");
+
+            // (a) DELETE, then deploy/.
+            long t = System.nanoTime();
+            HttpResponse<String> del = send(http, HttpRequest.newBuilder(URI.create(BASE + "/api/v1/modules/tax"))
+                    .header("Authorization", ADMIN).DELETE());
+            long deleteMs = sinceMs(t);
+            if (del == null || del.statusCode() != 204) {
+                fail("DELETE /api/v1/modules/tax", round, "expected 204, got " + describe(del));
+            } else {
+                record("DELETE /api/v1/modules/tax (response)", deleteMs);
+                out.append(" DELETE ").append(deleteMs).append(" ms;");
+            }
+            if (!hasTax(http).equals(Optional.of(false))) {
+                fail("DELETE /api/v1/modules/tax", round, "tax still in the demo-02 menu right after the DELETE");
+                // Wait it out so that the deploy/ timing below is not a no-op.
+                awaitMenu(http, false, 10_000);
+            }
+            Files.write(staged, bytes);
+            t = System.nanoTime();
+            Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+            long in = awaitMenu(http, true, 30_000);
+            if (in < 0) {
+                fail("deploy/: jar copied -> tax in the menu", round, "tax not in the demo-02 menu after 30 s");
+            } else {
+                record("deploy/: jar copied -> tax in the menu", in);
+                out.append(" deploy/ in ").append(in).append(" ms;");
+            }
+
+            // (b) delete the file.
+            t = System.nanoTime();
+            Files.deleteIfExists(target);
+            long gone = awaitMenu(http, false, 30_000);
+            if (gone < 0) {
+                fail("deploy/: jar deleted -> tax gone from the menu", round, "tax still in the demo-02 menu after 30 s");
+            } else {
+                record("deploy/: jar deleted -> tax gone from the menu", gone);
+                out.append(" deploy/ out ").append(gone).append(" ms;");
+            }
+
+            // (c) upload.
+            t = System.nanoTime();
+            HttpResponse<String> up = send(http, HttpRequest.newBuilder(URI.create(BASE + "/api/v1/modules"))
+                    .header("Authorization", ADMIN).header("Content-Type", "application/java-archive")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+            long upMs = sinceMs(t);
+            if (up == null || up.statusCode() != 200 || !STATE_ACTIVE.matcher(up.body()).find()) {
+                fail("POST /api/v1/modules (response)", round, "expected 200 with \"state\":\"active\", got " + describe(up));
+            } else {
+                record("POST /api/v1/modules (response)", upMs);
+                out.append(" upload ").append(upMs).append(" ms;");
+            }
+            Optional<Boolean> now = hasTax(http);
+            if (now.equals(Optional.of(true))) {
+                record("menu has tax right after the upload returned", 1);
+                out.append(" in the menu at once");
+            } else {
+                fail("menu has tax right after the upload returned", round,
+                        now.isEmpty() ? "menu request failed" : "tax not in the demo-02 menu when the upload returned");
+                out.append(" NOT in the menu at once");
+                if (awaitMenu(http, true, 30_000) < 0) {
+                    problem("tax never came back after round " + round + "; hot deploy stopped");
+                    line(out.toString());
+                    return;
+                }
+            }
+            line(out.toString());
+        }
+    }
+
+    /** Whether the demo-02 menu has the tax department; empty if the menu cannot be read. */
+    static Optional<Boolean> hasTax(HttpClient http) {
+        HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(BASE + MENU_TAX)).GET());
+        if (r == null || r.statusCode() != 200) {
+            return Optional.empty();
+        }
+        return Optional.of(TAX_DEPARTMENT.matcher(r.body()).find());
+    }
+
+    /** Polls the demo-02 menu every 20 ms; milliseconds until tax is (or is not) in it, -1 on timeout. */
+    static long awaitMenu(HttpClient http, boolean present, long timeoutMs) throws InterruptedException {
+        long t = System.nanoTime();
+        long until = t + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() < until) {
+            if (hasTax(http).equals(Optional.of(present))) {
+                return sinceMs(t);
+            }
+            Thread.sleep(POLL_MS);
+        }
+        return -1;
+    }
+
+    static void record(String step, long ms) {
+        deploy.computeIfAbsent(step, s -> new ArrayList<>()).add(ms);
+        deployFailures.putIfAbsent(step, 0);
+    }
+
+    static void fail(String step, int round, String why) {
+        deploy.computeIfAbsent(step, s -> new ArrayList<>());
+        deployFailures.merge(step, 1, Integer::sum);
+        problem("hot deploy round " + round + ", " + step + ": " + why);
+    }
+
+    static HttpResponse<String> send(HttpClient http, HttpRequest.Builder b) {
+        try {
+            return http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    static String describe(HttpResponse<String> r) {
+        if (r == null) {
+            return "no answer";
+        }
+        String body = r.body().length() > 300 ? r.body().substring(0, 300) + "..." : r.body();
+        return r.statusCode() + " " + body;
+    }
+
+    // ---- one Karaf instance -------------------------------------------------------------------
+
+    static Karaf unpack(Options o, Path tarball, Path dir, boolean budayang) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        // tar keeps the executable bits of bin/ and is on every Linux; the JDK has no tar reader.
+        Process p = new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString(), "-C", dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("tar.log").toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("tar -xzf " + tarball + " failed, see " + dir.resolve("tar.log"));
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            Path home = s.filter(f -> Files.isExecutable(f.resolve("bin/karaf"))).findFirst()
+                    .orElseThrow(() -> new IOException("no */bin/karaf in " + tarball));
+            return new Karaf(dir, home);
+        }
+    }
+
+    static final class Karaf {
+        final Path dir;
+        final Path home;
+        Process process;
+        ProcessHandle jvm;
+        Path java17;
+
+        Karaf(Path dir, Path home) {
+            this.dir = dir;
+            this.home = home;
+        }
+
+        Path log() {
+            return home.resolve("data/log/karaf.log");
+        }
+
+        /**
+         * Starts {@code bin/karaf server} (no console, stays a child of ours so we own its pid) and
+         * polls every 20 ms. Budayang is ready at the first 200 of the menu, vanilla Karaf at the
+         * first HTTP answer of any status (it has no application, a Jetty 404 means it serves).
+         */
+        StartResult start(Path java17, boolean budayang, int timeoutS) throws Exception {
+            if (!awaitPortsFree(60_000)) {
+                return new StartResult(-1, -1, -1, false, "ports " + Arrays.toString(KARAF_PORTS) + " still in use");
+            }
+            ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("console.log").toFile());
+            Map<String, String> env = pb.environment();
+            // Whatever the caller's shell has set must not point this instance elsewhere or tune it.
+            env.keySet().removeIf(k -> k.startsWith("KARAF_") || k.equals("JAVA_OPTS") || k.equals("EXTRA_JAVA_OPTS")
+                    || k.equals("JAVA_MIN_MEM") || k.equals("JAVA_MAX_MEM"));
+            env.put("JAVA_HOME", java17.toString());
+            env.put("PATH", java17.resolve("bin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(1)).build();
+            HttpRequest req = HttpRequest.newBuilder(URI.create(BASE + (budayang ? MENU : "/")))
+                    .timeout(Duration.ofSeconds(5)).GET().build();
+
+            this.java17 = java17;
+            long t0 = System.nanoTime();
+            process = pb.start();
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutS);
+            long httpMs = -1;
+            String last = "no answer";
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    return new StartResult(httpMs, -1, -1, false, "bin/karaf exited with " + process.exitValue()
+                            + ", see " + dir.resolve("console.log"));
+                }
+                try {
+                    HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
+                    long now = System.nanoTime();
+                    if (httpMs < 0) {
+                        httpMs = TimeUnit.NANOSECONDS.toMillis(now - t0);
+                    }
+                    last = "HTTP " + r.statusCode();
+                    if (!budayang || r.statusCode() == 200) {
+                        long readyMs = TimeUnit.NANOSECONDS.toMillis(now - t0);
+                        jvm = findJvm(5_000);
+                        return new StartResult(httpMs, readyMs, rssKb(), true, "");
+                    }
+                } catch (ConnectException e) {
+                    last = "connection refused";
+                } catch (IOException e) {
+                    last = e.toString();
+                }
+                Thread.sleep(POLL_MS);
+            }
+            return new StartResult(httpMs, -1, -1, false, "no " + (budayang ? "200 from the menu" : "HTTP answer")
+                    + " within " + timeoutS + " s, last: " + last);
+        }
+
+        /** bin/karaf is a shell script that runs java as its child; the JVM is what we measure. */
+        ProcessHandle findJvm(long timeoutMs) throws InterruptedException {
+            long until = System.currentTimeMillis() + timeoutMs;
+            while (System.currentTimeMillis() < until) {
+                Optional<ProcessHandle> j = process.descendants().filter(h -> cmdline(h.pid()).contains("org.apache.karaf.main.Main"))
+                        .findFirst();
+                if (j.isPresent()) {
+                    return j.get();
+                }
+                Thread.sleep(POLL_MS);
+            }
+            problem("no Karaf JVM found under pid " + process.pid());
+            return null;
+        }
+
+        long rssKb() {
+            if (jvm == null) {
+                return -1;
+            }
+            for (String l : readOr(Path.of("/proc/" + jvm.pid() + "/status"), "").split("\n")) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+            return -1;
+        }
+
+        /** The heap settings the JVM actually got, for the report (Karaf 4.4 sets none by default). */
+        String heapArgs() {
+            if (jvm == null) {
+                return "?";
+            }
+            List<String> out = new ArrayList<>();
+            for (String a : cmdline(jvm.pid()).split(" ")) {
+                if (a.startsWith("-Xm") || a.startsWith("-XX:MaxRAM") || a.startsWith("-XX:+Use") && a.endsWith("GC")) {
+                    out.add(a);
+                }
+            }
+            return out.isEmpty() ? "none (JVM defaults)" : String.join(" ", out);
+        }
+
+        /**
+         * bin/stop first (the clean way: Karaf stops its bundles), then SIGTERM, then SIGKILL,
+         * each bounded; then waits until the ports are free for the next instance.
+         */
+        void stopAndClean(boolean keep) {
+            boolean clean = true;
+            try {
+                if (process != null && process.isAlive()) {
+                    long t = System.nanoTime();
+                    ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/stop").toString()).directory(home.toFile())
+                            .redirectErrorStream(true).redirectOutput(dir.resolve("stop.log").toFile());
+                    pb.environment().keySet().removeIf(k -> k.startsWith("KARAF_") || k.equals("JAVA_OPTS"));
+                    pb.environment().put("JAVA_HOME", java17.toString());
+                    Process stop = pb.start();
+                    if (!stop.waitFor(30, TimeUnit.SECONDS)) {
+                        stop.destroyForcibly();
+                    }
+                    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                        clean = false;
+                        problem(home.getFileName() + " did not stop within 30 s of bin/stop; sending SIGTERM");
+                        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+                        tree.forEach(ProcessHandle::destroy);
+                        process.destroy();
+                        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                            tree.forEach(ProcessHandle::destroyForcibly);
+                            process.destroyForcibly();
+                            process.waitFor(10, TimeUnit.SECONDS);
+                        }
+                    }
+                    if (jvm != null) {
+                        jvm.onExit().get(15, TimeUnit.SECONDS);
+                    }
+                    line("  stopped " + dir.getFileName() + " in " + sinceMs(t) + " ms");
+                }
+            } catch (Exception e) {
+                clean = false;
+                problem("stopping " + home + ": " + e);
+            }
+            if (!awaitPortsFree(60_000)) {
+                problem("ports " + Arrays.toString(KARAF_PORTS) + " still in use 60 s after stopping " + dir.getFileName());
+            }
+            if (!keep && clean && !problemsMention(dir.getFileName().toString())) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    /** A port is free when nothing accepts on it and it can be bound again. */
+    static boolean awaitPortsFree(long timeoutMs) {
+        long until = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < until) {
+            boolean free = true;
+            for (int port : KARAF_PORTS) {
+                free &= portFree(port);
+            }
+            if (free) {
+                return true;
+            }
+            sleep(200);
+        }
+        return false;
+    }
+
+    static boolean portFree(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return false; // someone accepts
+        } catch (IOException expected) {
+            // refused: nobody listens on loopback
+        }
+        try (ServerSocket ss = new ServerSocket()) {
+            ss.setReuseAddress(true); // as Jetty and Karaf do; TIME_WAIT does not block them
+            ss.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static String cmdline(long pid) {
+        return readOr(Path.of("/proc/" + pid + "/cmdline"), "").replace('\0', ' ');
+    }
+
+    static Path findJava17(Options o) {
+        List<Path> candidates = new ArrayList<>();
+        if (o.javaHome != null) {
+            candidates.add(o.javaHome);
+        }
+        if (Runtime.version().feature() == 17) {
+            candidates.add(Path.of(System.getProperty("java.home")));
+        }
+        Optional.ofNullable(System.getenv("JAVA_HOME")).map(Path::of).ifPresent(candidates::add);
+        candidates.add(Path.of("/usr/lib/jvm/java-17-openjdk-amd64"));
+        for (Path c : candidates) {
+            if (Files.isExecutable(c.resolve("bin/java")) && javaVersion(c).matches("(?s).*version \"17[.\"].*")) {
+                return c;
+            }
+        }
+        die("no Java 17 found (tried " + candidates + "); Karaf 4.4 does not start on newer Java. Use --java-home");
+        return null;
+    }
+
+    static String javaVersion(Path home) {
+        try {
+            Process p = new ProcessBuilder(home.resolve("bin/java").toString(), "-version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out.trim();
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    static String machine(Path java17) {
+        String cpu = "?";
+        for (String l : readOr(Path.of("/proc/cpuinfo"), "").split("\n")) {
+            if (l.startsWith("model name")) {
+                cpu = l.substring(l.indexOf(':') + 1).trim();
+                break;
+            }
+        }
+        long memKb = -1;
+        for (String l : readOr(Path.of("/proc/meminfo"), "").split("\n")) {
+            if (l.startsWith("MemTotal:")) {
+                memKb = Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        }
+        String java = javaVersion(java17).lines().filter(l -> l.contains("Runtime")).findFirst().orElse(javaVersion(java17));
+        return "CPU: " + Runtime.getRuntime().availableProcessors() + " × " + cpu
+                + "\nMemory: " + (memKb < 0 ? "?" : String.format(Locale.ROOT, "%.1f GiB", memKb / 1048576.0))
+                + "\nOS: " + System.getProperty("os.name") + " " + System.getProperty("os.version")
+                + "\nJava (Karaf): " + java + " at " + java17;
+    }
+
+    static String markdown(Options o, String started, String machine) {
+        StringBuilder b = new StringBuilder();
+        b.append("## Benchmark run ").append(started).append("\n\n");
+        for (String l : machine.split("\n")) {
+            b.append("- ").append(l).append("\n");
+        }
+        b.append("- Karaf JVM heap settings: ").append(karafJvmArgs.isEmpty() ? "?" : karafJvmArgs).append("\n");
+        b.append("- Command: `").append(o.command).append("`\n");
+        b.append("- Distribution: `").append(o.distro.getFileName()).append("`; vanilla: `").append(o.vanilla.getFileName()).append("`\n");
+        b.append("- The load generator runs on the same machine and competes with Karaf for the same cores.\n\n");
+
+        if (!budayangStarts.isEmpty()) {
+            b.append("### Cold start\n\n");
+            b.append("Fresh unpack each time (empty `data/`), `bin/karaf server`, time from process start; polled every 20 ms. ")
+                    .append("Runs alternate Budayang / vanilla. Vanilla Karaf 4.4.10 has `http` added to `featuresBoot` ")
+                    .append("and is ready at its first HTTP answer (a Jetty 404).\n\n");
+            b.append("| Run | Budayang: first menu 200 (ms) | Budayang: first HTTP answer (ms) | Vanilla + http: first HTTP answer (ms) | Budayang RSS (MB) | Vanilla RSS (MB) |\n");
+            b.append("|---|---:|---:|---:|---:|---:|\n");
+            for (int i = 0; i < budayangStarts.size(); i++) {
+                StartResult bu = budayangStarts.get(i);
+                StartResult va = i < vanillaStarts.size() ? vanillaStarts.get(i) : null;
+                b.append("| ").append(i + 1).append(" | ").append(ok(bu, bu.readyMs)).append(" | ").append(ok(bu, bu.httpMs))
+                        .append(" | ").append(va == null ? "–" : ok(va, va.httpMs)).append(" | ").append(ok(bu, bu.rssKb / 1024))
+                        .append(" | ").append(va == null ? "–" : ok(va, va.rssKb / 1024)).append(" |\n");
+            }
+            long bReady = median(budayangStarts.stream().filter(StartResult::ok).map(StartResult::readyMs).toList());
+            long bHttp = median(budayangStarts.stream().filter(StartResult::ok).map(StartResult::httpMs).toList());
+            long vHttp = median(vanillaStarts.stream().filter(StartResult::ok).map(StartResult::httpMs).toList());
+            long bRss = median(budayangStarts.stream().filter(StartResult::ok).map(r -> r.rssKb / 1024).toList());
+            long vRss = median(vanillaStarts.stream().filter(StartResult::ok).map(r -> r.rssKb / 1024).toList());
+            b.append("| **median** | **").append(num(bReady)).append("** | ").append(num(bHttp)).append(" | **").append(num(vHttp))
+                    .append("** | ").append(num(bRss)).append(" | ").append(num(vRss)).append(" |\n\n");
+            b.append("Ratio Budayang (menu 200) / vanilla (HTTP answer), medians: **").append(ratio(bReady, vHttp)).append("**")
+                    .append("; first HTTP answer only: ").append(ratio(bHttp, vHttp)).append("\n\n");
+            line(String.format(Locale.ROOT, "cold start medians: Budayang menu 200 %s ms, vanilla HTTP %s ms, ratio %s", num(bReady),
+                    num(vHttp), ratio(bReady, vHttp)));
+        }
+
+        if (!loads.isEmpty()) {
+            LoadResult first = loads.get(0);
+            b.append("### Throughput and latency\n\n");
+            b.append(first.clients).append(" concurrent clients, each its own `java.net.http.HttpClient` (HTTP/1.1, keep-alive) ")
+                    .append("in a closed loop, ").append(o.warmup).append(" s warm-up (not counted) then ").append(first.seconds)
+                    .append(" s measured, on a freshly started Budayang. Errors: non-200 or exception.\n\n");
+            b.append("| Endpoint | Body (bytes) | Requests | Requests/s | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | Errors |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (LoadResult r : loads) {
+                b.append("| `GET ").append(r.endpoint).append("` | ").append(r.bodyBytes).append(" | ").append(r.requests).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.0f", r.perSecond)).append(" | ").append(ms(r.p50)).append(" | ")
+                        .append(ms(r.p99)).append(" | ").append(ms(r.p999)).append(" | ").append(ms(r.max)).append(" | ")
+                        .append(r.errors).append(" |\n");
+            }
+            if (loads.size() == 2 && loads.get(1).perSecond > 0) {
+                b.append("\nRatio menu / static throughput: **")
+                        .append(String.format(Locale.ROOT, "%.2f", loads.get(0).perSecond / loads.get(1).perSecond)).append("**\n");
+            }
+            b.append("\n");
+        }
+
+        if (!deploy.isEmpty()) {
+            b.append("### Hot deploy\n\n");
+            b.append(o.deployRounds).append(" rounds on the running instance, tax department bundle, menu of demo-02 polled every 20 ms. ")
+                    .append("Round 1 removes the tax feature shipped with the distribution, later rounds the uploaded bundle. ")
+                    .append("`deploy/` is scanned by Felix FileInstall every ").append(fileinstallPoll).append(" ms.\n\n");
+            b.append("| Step | Median (ms) | Max (ms) | Failures |\n|---|---:|---:|---:|\n");
+            for (Map.Entry<String, List<Long>> e : deploy.entrySet()) {
+                int failures = deployFailures.getOrDefault(e.getKey(), 0);
+                if (e.getKey().startsWith("menu has tax")) {
+                    b.append("| ").append(e.getKey()).append(" | ").append(e.getValue().size()).append(" of ")
+                            .append(e.getValue().size() + failures).append(" rounds | | ").append(failures).append(" |\n");
+                    continue;
+                }
+                List<Long> v = e.getValue();
+                b.append("| ").append(e.getKey()).append(" | ").append(num(median(v))).append(" | ")
+                        .append(v.isEmpty() ? "–" : String.valueOf(v.stream().mapToLong(Long::longValue).max().getAsLong()))
+                        .append(" | ").append(failures).append(" |\n");
+            }
+            b.append("\n");
+        }
+
+        if (!rss.isEmpty()) {
+            b.append("### Resident memory of the Budayang JVM (VmRSS)\n\n| Moment | MB |\n|---|---:|\n");
+            rss.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v < 0 ? "?" : String.valueOf(v / 1024)).append(" |\n"));
+            b.append("\n");
+        }
+
+        if (!problems.isEmpty()) {
+            b.append("### Problems during the run\n\n");
+            problems.forEach(p -> b.append("- ").append(p.replace("\n", " ")).append("\n"));
+            b.append("\n");
+        }
+        return b.toString();
+    }
+
+    static String ok(StartResult r, long v) {
+        return r.ok ? String.valueOf(v) : "failed";
+    }
+
+    static String num(long v) {
+        return v < 0 ? "–" : String.valueOf(v);
+    }
+
+    static String ratio(long a, long b) {
+        return a < 0 || b <= 0 ? "–" : String.format(Locale.ROOT, "%.2f", a / (double) b);
+    }
+
+    /** Median of the values (mean of the two middle ones for an even count); -1 if none. */
+    static long median(List<Long> values) {
+        if (values.isEmpty()) {
+            return -1;
+        }
+        List<Long> s = new ArrayList<>(values);
+        s.sort(Comparator.naturalOrder());
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static String ms(long nanos) {
+        return nanos < 0 ? "–" : String.format(Locale.ROOT, "%.2f", nanos / 1e6);
+    }
+
+    static long sinceMs(long t0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    static String fileinstallPoll(Path home) {
+        for (String l : readOr(home.resolve("etc/org.apache.felix.fileinstall-deploy.cfg"), "").split("\n")) {
+            if (l.trim().startsWith("felix.fileinstall.poll")) {
+                return l.substring(l.indexOf('=') + 1).trim();
+            }
+        }
+        return "?";
+    }
+
+    static String readOr(Path p, String fallback) {
+        try {
+            return Files.readString(p, StandardCharsets.ISO_8859_1);
+        } catch (IOException | UncheckedIOException e) {
+            return fallback;
+        }
+    }
+
+    static boolean problemsMention(String s) {
+        return problems.stream().anyMatch(p -> p.contains(s));
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            line("could not delete " + dir + ": " + e);
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void line(String s) {
+        System.out.println(s);
+        System.out.flush();
+    }
+
+    static void problem(String s) {
+        problems.add(s);
+        line("PROBLEM: " + s);
+    }
+
+    static void die(String s) {
+        System.err.println(s);
+        System.exit(2);
+    }
+}

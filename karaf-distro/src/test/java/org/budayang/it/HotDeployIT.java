@@ -1,0 +1,283 @@
+package org.budayang.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.features.FeaturesService;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Departments come and go while the hall runs: by feature, by upload, through deploy/. Each
+ * time, nothing else may be refreshed, restarted or rewired.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotDeployIT extends ItSupport {
+    static final String TAX = "org.budayang.dept.tax";
+    static final String FUND = "org.budayang.dept.housingfund";
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    FeaturesService features;
+
+    /** Every bundle event of a bundle that is not the one under test. */
+    final List<String> foreignEvents = Collections.synchronizedList(new ArrayList<>());
+    Set<String> underTest = Set.of();
+    final SynchronousBundleListener recorder = e -> {
+        Bundle b = e.getBundle();
+        if (!underTest.contains(b.getSymbolicName())) {
+            foreignEvents.add(b.getSymbolicName() + " " + type(e.getType()));
+        }
+    };
+
+    @Configuration
+    public Option[] config() {
+        return options(distribution(2));
+    }
+
+    @Override
+    int port() {
+        return 18182;
+    }
+
+    @Before
+    public void ready() throws Exception {
+        awaitApi();
+        for (String f : List.of("budayang-tax", "budayang-housingfund")) {
+            if (!features.isInstalled(features.getFeature(f))) {
+                features.installFeature(f);
+            }
+        }
+        await("both departments", 30_000, () -> menuDepartments("demo-02"), d -> d.equals(List.of("housingfund", "tax")));
+        context.addBundleListener(recorder);
+    }
+
+    @After
+    public void stopRecording() {
+        context.removeBundleListener(recorder);
+    }
+
+    /** Bundle id and state of every bundle except the given ones. */
+    Map<Long, String> others(String... except) {
+        Map<Long, String> out = new TreeMap<>();
+        for (Bundle b : context.getBundles()) {
+            if (!List.of(except).contains(b.getSymbolicName())) {
+                out.put(b.getBundleId(), b.getSymbolicName() + " " + b.getVersion() + " state " + b.getState());
+            }
+        }
+        return out;
+    }
+
+    void watch(String... symbolicNames) {
+        underTest = Set.of(symbolicNames);
+        foreignEvents.clear();
+    }
+
+    Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    JsonNode module(String department) {
+        for (JsonNode m : get("/api/v1/modules").json()) {
+            if (m.path("department").asText().equals(department) && m.path("state").asText().equals("active")) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    String shippedDescriptor(String symbolicName) throws Exception {
+        try (InputStream in = bundle(symbolicName).getEntry("OSGI-INF/budayang/module.json").openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    public void featureUninstallRemovesOnlyThatDepartmentAndInstallBringsItBack() throws Exception {
+        Map<Long, String> before = others(FUND);
+        List<String> taxItems = new ArrayList<>(menuItems("demo-02"));
+        taxItems.removeIf(code -> !declaredBy(TAX, code));
+        watch(FUND);
+        features.uninstallFeature("budayang-housingfund");
+        assertEquals(List.of("tax"), menuDepartments("demo-02"));
+        assertEquals(taxItems, menuItems("demo-02"));
+        assertEquals(null, module("housingfund"));
+        assertEquals(null, bundle(FUND));
+        assertEquals("no other bundle refreshed, restarted or rewired", List.of(), foreignEvents);
+        assertEquals(before, others(FUND));
+
+        features.installFeature("budayang-housingfund");
+        await("housingfund back", 10_000, () -> menuDepartments("demo-02"), d -> d.equals(List.of("housingfund", "tax")));
+        assertEquals(List.of(), foreignEvents);
+        assertEquals(before, others(FUND));
+    }
+
+    boolean declaredBy(String symbolicName, String code) {
+        try {
+            return shippedDescriptor(symbolicName).contains("\"" + code + "\"");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    public void uploadingANewVersionReplacesItWithoutTouchingTheRest() throws Exception {
+        Bundle fund = bundle(FUND);
+        long id = fund.getBundleId();
+        Map<Long, String> before = others(FUND);
+        ObjectNode d = (ObjectNode) JSON.readTree(shippedDescriptor(FUND));
+        ObjectNode first = (ObjectNode) d.path("items").get(0);
+        String code = first.path("code").asText();
+        ((ObjectNode) first.path("name")).put("en", "Balance enquiry (v9)");
+        watch(FUND);
+        Reply r = send("POST", "/api/v1/modules", departmentJar(FUND, "9.0.0", "housingfund", d.toString()), "vendor", "vendor");
+        assertEquals(r.text(), 200, r.status());
+        assertEquals("active", r.json().path("state").asText());
+        assertEquals("9.0.0", r.json().path("version").asText());
+        // Synchronous: the new item name is in the menu as soon as the upload returns.
+        JsonNode menu = get("/api/v1/terminals/demo-03/menu").json();
+        assertTrue(menu.toString(), menu.toString().contains("Balance enquiry (v9)"));
+        assertTrue(menuItems("demo-03").contains(code));
+        assertEquals("9.0.0", module("housingfund").path("version").asText());
+        assertEquals("upgraded in place", id, bundle(FUND).getBundleId());
+        assertEquals(List.of(), foreignEvents);
+        assertEquals(before, others(FUND));
+    }
+
+    @Test
+    public void brokenUploadIsRefusedWithTheReasonAndTheRunningVersionKeepsServing() throws Exception {
+        String etag = get("/api/v1/terminals/demo-02/menu").header("ETag");
+        String version = module("housingfund").path("version").asText();
+        Map<Long, String> before = others();
+        watch();
+        ObjectNode d = (ObjectNode) JSON.readTree(shippedDescriptor(FUND));
+        ((ObjectNode) d.path("items").get(1)).remove("code");
+        Reply r = send("POST", "/api/v1/modules", departmentJar(FUND, "10.0.0", "housingfund", d.toString()), "vendor", "vendor");
+        JsonNode err = r.error(422, "module_refused");
+        String reason = err.path("message").asText();
+        for (String part : List.of(FUND, "10.0.0", "OSGI-INF/budayang/module.json", "items[1].code", "required field missing")) {
+            assertTrue(reason + " names " + part, reason.contains(part));
+        }
+        boolean listed = false;
+        for (JsonNode m : get("/api/v1/modules").json()) {
+            if (m.path("state").asText().equals("refused")) {
+                listed = true;
+                assertEquals(reason, m.path("reason").asText());
+                assertEquals("10.0.0", m.path("version").asText());
+            }
+        }
+        assertTrue("the refusal is visible in the module list", listed);
+        assertEquals(version, module("housingfund").path("version").asText());
+        assertEquals("menus unchanged", etag, get("/api/v1/terminals/demo-02/menu").header("ETag"));
+
+        // A module may not take another department's item code.
+        String taxCode = JSON.readTree(shippedDescriptor(TAX)).path("items").get(0).path("code").asText();
+        String thief = descriptor("medical", "医保", "Medical insurance", "MED-0001", taxCode);
+        String why = send("POST", "/api/v1/modules", departmentJar("org.example.medical", "1.0.0", "medical", thief), "vendor", "vendor")
+                .error(422, "module_refused").path("message").asText();
+        assertTrue(why, why.contains("items[1].code") && why.contains("already provided by department 'tax'"));
+
+        // Not a department bundle at all.
+        send("POST", "/api/v1/modules", "hello".getBytes(StandardCharsets.UTF_8), "vendor", "vendor").error(400, "invalid_bundle");
+        send("POST", "/api/v1/modules", departmentJar("org.example.x", "1.0.0", "x", null), "vendor", "vendor").error(422, "module_refused");
+        assertEquals(etag, get("/api/v1/terminals/demo-02/menu").header("ETag"));
+        assertEquals(List.of(), foreignEvents);
+        assertEquals(before, others());
+    }
+
+    @Test
+    public void deployFolderAddsAndRemovesADepartment() throws Exception {
+        Path deploy = Path.of(System.getProperty("karaf.base"), "deploy");
+        Map<Long, String> before = others("org.example.realestate", "org.example.medical");
+        String etag = get("/api/v1/terminals/demo-01/menu").header("ETag");
+        watch("org.example.realestate", "org.example.medical");
+
+        Path good = deploy.resolve("realestate.jar");
+        Files.write(good, departmentJar("org.example.realestate", "1.0.0", "realestate",
+                descriptor("realestate", "不动产", "Real estate", "BDC-000001", "BDC-000002")));
+        await("realestate in the menu", 15_000, () -> menuItems("demo-03"), items -> items.contains("BDC-000002"));
+        assertTrue(menuDepartments("demo-01").contains("realestate"));
+        Files.delete(good);
+        await("realestate gone", 15_000, () -> menuItems("demo-03"), items -> !items.contains("BDC-000001"));
+        assertEquals(etag, get("/api/v1/terminals/demo-01/menu").header("ETag"));
+
+        Path bad = deploy.resolve("medical.jar");
+        Files.write(bad, departmentJar("org.example.medical", "1.0.0", "medical",
+                descriptor("medical", "医保", "Medical", "MED-000001").replace("\"kind\": \"query\"", "\"kind\": \"query\", \"price\": 5")));
+        JsonNode refused = await("medical refused", 15_000, () -> get("/api/v1/modules/medical").json(),
+                m -> m.path("state").asText().equals("refused"));
+        String reason = refused.path("reason").asText();
+        assertTrue(reason, reason.contains("org.example.medical") && reason.contains("items[0].price") && reason.contains("unknown field"));
+        assertEquals(etag, get("/api/v1/terminals/demo-01/menu").header("ETag"));
+        Files.delete(bad);
+        await("medical gone from the list", 15_000, () -> get("/api/v1/modules/medical").status(), s -> s == 404);
+        assertEquals(List.of(), foreignEvents);
+        assertEquals(before, others("org.example.realestate", "org.example.medical"));
+    }
+
+    @Test
+    public void deletingThroughTheApiRemovesTheDepartmentAndItsFeature() throws Exception {
+        Map<Long, String> before = others(TAX);
+        watch(TAX);
+        send("DELETE", "/api/v1/modules/tax", null, "hall-admin-less", "x").error(401, "unauthorized");
+        Reply r = send("DELETE", "/api/v1/modules/tax", null, "vendor", "vendor");
+        assertEquals(r.text(), 204, r.status());
+        assertEquals(List.of("housingfund"), menuDepartments("demo-02"));
+        assertEquals(null, bundle(TAX));
+        assertFalse("the feature went with it, so Karaf will not put it back", features.isInstalled(features.getFeature("budayang-tax")));
+        send("DELETE", "/api/v1/modules/tax", null, "vendor", "vendor").error(404, "not_found");
+        assertEquals(List.of(), foreignEvents);
+        assertEquals(before, others(TAX));
+    }
+
+    static String type(int t) {
+        return switch (t) {
+            case BundleEvent.INSTALLED -> "INSTALLED";
+            case BundleEvent.STARTED -> "STARTED";
+            case BundleEvent.STOPPED -> "STOPPED";
+            case BundleEvent.UPDATED -> "UPDATED";
+            case BundleEvent.UNINSTALLED -> "UNINSTALLED";
+            case BundleEvent.RESOLVED -> "RESOLVED";
+            case BundleEvent.UNRESOLVED -> "UNRESOLVED";
+            case BundleEvent.STARTING -> "STARTING";
+            case BundleEvent.STOPPING -> "STOPPING";
+            default -> String.valueOf(t);
+        };
+    }
+}

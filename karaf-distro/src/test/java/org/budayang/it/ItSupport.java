@@ -1,0 +1,230 @@
+package org.budayang.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What every integration test shares: booting the real distribution on its own ports, and
+ * talking to it the way a terminal or an admin does, over HTTP.
+ */
+public abstract class ItSupport {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** The distribution under test on ports that never collide with a running demo (8181). */
+    static List<Option> distribution(int offset) {
+        String distro = System.getProperty("budayang.distro");
+        String repo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        List<Option> o = new ArrayList<>();
+        o.add(karafDistributionConfiguration()
+                .frameworkUrl(new File(distro).toURI().toString())
+                .karafVersion(System.getProperty("karaf.version", "4.4.10"))
+                .name("Budayang")
+                .unpackDirectory(new File("target/exam"))
+                .useDeployFolder(false));
+        o.add(configureConsole().ignoreLocalConsole().ignoreRemoteShell());
+        o.add(logLevel(LogLevel.INFO));
+        o.add(systemTimeout(120_000));
+        o.add(editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(18180 + offset)));
+        o.add(editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(18100 + offset)));
+        o.add(editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(11100 + offset)));
+        o.add(editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(44450 + offset)));
+        // Resolve the test probe's own dependencies from the build's repository, offline.
+        o.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", repo));
+        o.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories",
+                "file:${karaf.home}/${karaf.default.repository}@id=system.repository@snapshots, file:" + repo
+                        + "@id=local@snapshots"));
+        o.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", ""));
+        return o;
+    }
+
+    static Option[] options(List<Option> list) {
+        return list.toArray(new Option[0]);
+    }
+
+    // ---- HTTP ------------------------------------------------------------------------------------
+
+    record Reply(int status, HttpResponse<byte[]> raw) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(raw.body());
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + text(), e);
+            }
+        }
+
+        String text() {
+            return new String(raw.body(), StandardCharsets.UTF_8);
+        }
+
+        String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+
+        /** A caller mistake must come back as {"error","message"} with this status, never a stack trace. */
+        JsonNode error(int expectedStatus, String expectedCode) {
+            assertEquals(text(), expectedStatus, status);
+            JsonNode j = json();
+            assertEquals(text(), expectedCode, j.path("error").asText());
+            assertTrue(text(), j.path("message").asText().length() > 5);
+            assertTrue("no stack trace: " + text(), !text().contains("\tat ") && !text().contains("Exception"));
+            return j;
+        }
+    }
+
+    abstract int port();
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    Reply get(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    Reply send(String method, String path, byte[] body, String user, String password) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        b.header("Content-Type", path.endsWith("/modules") && method.equals("POST") ? "application/java-archive" : "application/json");
+        return send(b.build());
+    }
+
+    Reply admin(String method, String path, String json) {
+        return send(method, path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "admin", "admin");
+    }
+
+    private static Reply send(HttpRequest req) {
+        try {
+            HttpResponse<byte[]> r = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(r.statusCode(), r);
+        } catch (IOException e) {
+            return new Reply(-1, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Item codes of a terminal's menu, in menu order. */
+    List<String> menuItems(String terminal) {
+        Reply r = get("/api/v1/terminals/" + terminal + "/menu");
+        assertEquals(r.text(), 200, r.status());
+        List<String> codes = new ArrayList<>();
+        for (JsonNode d : r.json().path("departments")) {
+            for (JsonNode i : d.path("items")) {
+                codes.add(i.path("code").asText());
+            }
+        }
+        return codes;
+    }
+
+    List<String> menuDepartments(String terminal) {
+        List<String> out = new ArrayList<>();
+        get("/api/v1/terminals/" + terminal + "/menu").json().path("departments").forEach(d -> out.add(d.path("code").asText()));
+        return out;
+    }
+
+    /**
+     * Waits (polling, bounded) until the condition holds: bundles from deploy/ and the HTTP
+     * whiteboard come up asynchronously, so a test must wait for what it needs, not sleep.
+     */
+    static <T> T await(String what, long timeoutMillis, java.util.function.Supplier<T> probe, Predicate<T> ok) {
+        long until = System.currentTimeMillis() + timeoutMillis;
+        T last = null;
+        while (System.currentTimeMillis() < until) {
+            try {
+                last = probe.get();
+                if (ok.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException | AssertionError e) {
+                last = null;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        fail("timed out after " + timeoutMillis + " ms waiting for " + what + "; last seen: " + last);
+        return null;
+    }
+
+    /** Waits until the API answers with the demo hall's menus. */
+    void awaitApi() {
+        await("the menu API", 60_000, () -> get("/api/v1/terminals/demo-01/menu").status(), s -> s == 200);
+    }
+
+    // ---- department jars built on the spot -------------------------------------------------------
+
+    static byte[] departmentJar(String symbolicName, String version, String department, String descriptor) {
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", symbolicName);
+        a.putValue("Bundle-Version", version);
+        a.putValue("Budayang-Module", department);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
+            if (descriptor != null) {
+                jar.putNextEntry(new JarEntry("OSGI-INF/budayang/module.json"));
+                jar.write(descriptor.getBytes(StandardCharsets.UTF_8));
+                jar.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static String descriptor(String department, String zh, String en, String... itemCodes) {
+        StringBuilder b = new StringBuilder("{\"format\": 1, \"department\": {\"code\": \"" + department
+                + "\", \"name\": {\"zh\": \"" + zh + "\", \"en\": \"" + en + "\"}}, \"items\": [");
+        for (int i = 0; i < itemCodes.length; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"code\": \"").append(itemCodes[i])
+                    .append("\", \"name\": {\"zh\": \"查询").append(i).append("\", \"en\": \"Query ").append(i)
+                    .append("\"}, \"kind\": \"query\"}");
+        }
+        return b.append("]}").toString();
+    }
+}
