@@ -51,6 +51,7 @@ public final class Bench {
 
     static final class Options {
         Path distro = Path.of("karaf-distro/target/budayang-distro-0.2.0-SNAPSHOT.tar.gz");
+        String distroName;
         Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
         Path vanilla; // default derived from m2
         Path taxJar; // default derived from m2, falls back to the distro's system/ folder
@@ -166,6 +167,8 @@ public final class Bench {
     static String karafJvmArgs = "";
     static String fileinstallPoll = "?";
     static boolean budayangEverStarted;
+    static String loadBefore = "?";
+    static long loadInstanceReadyMs = -1;
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
@@ -175,6 +178,7 @@ public final class Bench {
         line("Budayang benchmark, " + started);
         line(machine.replace("\n", "\n  "));
         String load = readOr(Path.of("/proc/loadavg"), "?").trim();
+        loadBefore = load.equals("?") ? "?" : String.join(" ", Arrays.copyOf(load.split(" "), 3));
         line("load average before the run: " + load);
         if (!load.equals("?") && Double.parseDouble(load.split(" ")[0]) > 0.5) {
             // Two cores are easily taken by a build; the figures would then measure the build.
@@ -192,6 +196,13 @@ public final class Bench {
         Path runDir = o.work.resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now()));
         Files.createDirectories(runDir);
         line("instances are unpacked under " + runDir);
+        // Every run unpacks the same bytes even if a build rewrites target/ meanwhile.
+        Path snapshot = runDir.resolve(o.distro.getFileName());
+        Files.copy(o.distro, snapshot);
+        line("distribution " + o.distro + " (" + Files.size(snapshot) + " bytes, built "
+                + Files.getLastModifiedTime(o.distro) + ") copied to " + snapshot);
+        o.distroName = o.distro.getFileName().toString();
+        o.distro = snapshot;
         // A leftover Karaf (a ./run demo, an earlier aborted bench) would answer our polls instead.
         if (!awaitPortsFree(30_000)) {
             die("ports " + Arrays.toString(KARAF_PORTS) + " are still in use (a running Karaf, ./run?); stop it first");
@@ -213,6 +224,7 @@ public final class Bench {
         String md = markdown(o, started, machine);
         System.out.println();
         System.out.println(md);
+        Files.deleteIfExists(snapshot);
         // Instances that stopped cleanly are gone already; what is left holds logs of a failure.
         if (!o.keep && problems.isEmpty()) {
             deleteTree(runDir);
@@ -310,6 +322,7 @@ public final class Bench {
                 return;
             }
             budayangEverStarted = true;
+            loadInstanceReadyMs = r.readyMs;
             line(String.format(Locale.ROOT, "load instance up: first menu 200 after %d ms", r.readyMs));
             rss.put("right after start (first menu 200)", r.rssKb);
             line("RSS right after start: " + r.rssKb / 1024 + " MB");
@@ -894,9 +907,10 @@ public final class Bench {
         for (String l : machine.split("\n")) {
             b.append("- ").append(l).append("\n");
         }
+        b.append("- Load average (1/5/15 min) before the run: ").append(loadBefore).append("\n");
         b.append("- Karaf JVM heap settings: ").append(karafJvmArgs.isEmpty() ? "?" : karafJvmArgs).append("\n");
         b.append("- Command: `").append(o.command).append("`\n");
-        b.append("- Distribution: `").append(o.distro.getFileName()).append("`; vanilla: `").append(o.vanilla.getFileName()).append("`\n");
+        b.append("- Distribution: `").append(o.distroName).append("`; vanilla: `").append(o.vanilla.getFileName()).append("`\n");
         b.append("- The load generator runs on the same machine and competes with Karaf for the same cores.\n\n");
 
         if (!budayangStarts.isEmpty()) {
@@ -931,7 +945,8 @@ public final class Bench {
             b.append("### Throughput and latency\n\n");
             b.append(first.clients).append(" concurrent clients, each its own `java.net.http.HttpClient` (HTTP/1.1, keep-alive) ")
                     .append("in a closed loop, ").append(o.warmup).append(" s warm-up (not counted) then ").append(first.seconds)
-                    .append(" s measured, on a freshly started Budayang. Errors: non-200 or exception.\n\n");
+                    .append(" s measured, on a freshly started Budayang (first menu 200 after ").append(num(loadInstanceReadyMs))
+                    .append(" ms). Errors: non-200 or exception.\n\n");
             b.append("| Endpoint | Body (bytes) | Requests | Requests/s | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | Errors |\n");
             b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (LoadResult r : loads) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the Budayang distribution against vanilla Karaf 4.4.10 (see Bench.java for what and how).
 #
-#   bash karaf-distro/src/bench/bench.sh                      full run (about 5 minutes)
+#   bash karaf-distro/src/bench/bench.sh                      full run (about 3 to 5 minutes)
 #   bash karaf-distro/src/bench/bench.sh --duration 2 --runs 1 --deploy-rounds 1   quick smoke run
 #
 # Needs the distribution built first (./run, or mvn -DskipTests install), and the ports of a

@@ -71,9 +71,16 @@ public class HotDeployIT extends ItSupport {
         return 18182;
     }
 
+    /** The container lives for the whole class; only its first boot needs waiting for. */
+    static boolean booted;
+
     @Before
     public void ready() throws Exception {
-        awaitApi();
+        if (!booted) {
+            awaitApi();
+            booted = true;
+        }
+        // Put back whatever an earlier test removed.
         for (String f : List.of("budayang-tax", "budayang-housingfund")) {
             if (!features.isInstalled(features.getFeature(f))) {
                 features.installFeature(f);

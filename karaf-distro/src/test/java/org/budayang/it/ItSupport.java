@@ -189,9 +189,13 @@ public abstract class ItSupport {
         return null;
     }
 
-    /** Waits until the API answers with the demo hall's menus. */
+    /**
+     * Waits until the distribution finished booting: the API answers and both boot-time
+     * departments are loaded (Pax Exam may start a test while boot features still install).
+     */
     void awaitApi() {
-        await("the menu API", 60_000, () -> get("/api/v1/terminals/demo-01/menu").status(), s -> s == 200);
+        await("the API with both demo departments", 60_000, () -> get("/api/v1/modules").text(),
+                t -> t.contains("\"department\":\"tax\"") && t.contains("\"department\":\"housingfund\""));
     }
 
     // ---- department jars built on the spot -------------------------------------------------------

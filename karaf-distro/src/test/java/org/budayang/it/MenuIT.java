@@ -263,8 +263,8 @@ public class MenuIT extends ItSupport {
     public void shellCommandsForTheConsoleAdmin() throws Exception {
         String modules = run("budayang:modules --hall demo");
         assertTrue(modules, modules.contains("tax") && modules.contains("housingfund") && modules.contains("active"));
-        run("budayang:disable demo housingfund");
-        assertEquals(List.of("tax"), menuDepartments("demo-02"));
+        String disabled = run("budayang:disable demo housingfund");
+        assertEquals(disabled, List.of("tax"), menuDepartments("demo-02"));
         assertTrue(run("budayang:modules --hall demo").contains("false"));
         run("budayang:enable demo housingfund");
         assertEquals(List.of("housingfund", "tax"), menuDepartments("demo-02"));
@@ -275,7 +275,18 @@ public class MenuIT extends ItSupport {
         assertTrue(run("budayang:halls").contains("demo-02"));
     }
 
+    /** Runs a console command, waiting for Karaf to have registered it (that happens asynchronously). */
     private String run(String command) throws Exception {
+        return await(command, 30_000, () -> {
+            try {
+                return execute(command);
+            } catch (Exception e) {
+                return "failed: " + e;
+            }
+        }, out -> !out.startsWith("failed:") && !out.contains("Command not found"));
+    }
+
+    private String execute(String command) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         Session s = shell.create(System.in, ps, ps);
