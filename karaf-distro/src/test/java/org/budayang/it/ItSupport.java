@@ -131,7 +131,7 @@ public abstract class ItSupport {
         return send(method, path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "admin", "admin");
     }
 
-    private static Reply send(HttpRequest req) {
+    static Reply send(HttpRequest req) {
         try {
             HttpResponse<byte[]> r = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(r.statusCode(), r);

@@ -33,6 +33,13 @@ public interface HallService {
      */
     Registration register(String hall, String terminalId, String name, Set<String> capabilities);
 
+    /**
+     * Whether the token is the one issued to this terminal at registration.
+     *
+     * @since 1.1
+     */
+    boolean verifyToken(String terminal, String token);
+
     /** A module is enabled for a hall unless an admin switched it off. */
     boolean isEnabled(String hall, String department);
 

@@ -1,8 +1,6 @@
 package org.budayang.web.internal;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -27,6 +25,7 @@ import org.budayang.api.hall.Menu;
 import org.budayang.api.hall.MenuService;
 import org.budayang.api.hall.Registration;
 import org.budayang.api.hall.Terminal;
+import org.budayang.api.identity.SessionService;
 import org.budayang.api.module.ModuleAdmin;
 import org.budayang.api.module.ModuleException;
 import org.budayang.api.module.ModuleInfo;
@@ -68,16 +67,19 @@ public final class ApiServlet extends HttpServlet {
     private final transient HallService halls;
     private final transient MenuService menus;
     private final transient Authenticator auth;
+    private final transient CitizenApi citizens;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
     public ApiServlet(@Reference ModuleRegistry modules, @Reference ModuleAdmin moduleAdmin,
-            @Reference HallService halls, @Reference MenuService menus, WebConfig config) {
+            @Reference HallService halls, @Reference MenuService menus, @Reference SessionService sessions,
+            WebConfig config) {
         this.modules = modules;
         this.moduleAdmin = moduleAdmin;
         this.halls = halls;
         this.menus = menus;
         this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
+        this.citizens = new CitizenApi(halls, sessions);
     }
 
     @Override
@@ -85,17 +87,17 @@ public final class ApiServlet extends HttpServlet {
         try {
             route(req, resp);
         } catch (ApiException e) {
-            error(resp, e.status, e.code, e.getMessage(), e.detail);
+            Json.error(resp, e.status, e.code, e.getMessage(), e.detail);
         } catch (HallException e) {
             int status = switch (e.kind()) {
                 case NOT_FOUND -> 404;
                 case CONFLICT -> 409;
                 case INVALID -> 400;
             };
-            error(resp, status, e.kind().name().toLowerCase(), e.getMessage(), null);
+            Json.error(resp, status, e.kind().name().toLowerCase(), e.getMessage(), null);
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure on {} {}", req.getMethod(), req.getRequestURI(), e);
-            error(resp, 500, "internal", "the server failed to handle this request; the log has the details", null);
+            Json.error(resp, 500, "internal", "the server failed to handle this request; the log has the details", null);
         }
     }
 
@@ -113,7 +115,7 @@ public final class ApiServlet extends HttpServlet {
                 } else if (n == 1 && m.equals("POST")) {
                     uploadModule(req, resp);
                 } else if (n == 2 && m.equals("GET")) {
-                    json(resp, 200, moduleJson(modules.module(p.get(1))
+                    Json.write(resp, 200, moduleJson(modules.module(p.get(1))
                             .orElseThrow(() -> ApiException.notFound("no module '" + p.get(1) + "'"))));
                 } else if (n == 2 && m.equals("DELETE")) {
                     removeModule(req, resp, p.get(1));
@@ -125,11 +127,11 @@ public final class ApiServlet extends HttpServlet {
                 if (n == 1 && m.equals("GET")) {
                     ArrayNode out = Json.MAPPER.createArrayNode();
                     halls.halls().forEach(h -> out.add(hallJson(h)));
-                    json(resp, 200, out);
+                    Json.write(resp, 200, out);
                 } else if (n == 1 && m.equals("POST")) {
                     createHall(req, resp);
                 } else if (n == 2 && m.equals("GET")) {
-                    json(resp, 200, hallJson(hall(p.get(1))));
+                    Json.write(resp, 200, hallJson(hall(p.get(1))));
                 } else if (n == 3 && p.get(2).equals("modules") && m.equals("GET")) {
                     hallModules(resp, hall(p.get(1)));
                 } else if (n == 4 && p.get(2).equals("modules") && m.equals("PUT")) {
@@ -137,7 +139,7 @@ public final class ApiServlet extends HttpServlet {
                 } else if (n == 3 && p.get(2).equals("terminals") && m.equals("GET")) {
                     ArrayNode out = Json.MAPPER.createArrayNode();
                     halls.terminals(hall(p.get(1)).id()).forEach(t -> out.add(terminalJson(t)));
-                    json(resp, 200, out);
+                    Json.write(resp, 200, out);
                 } else if (n == 3 && p.get(2).equals("terminals") && m.equals("POST")) {
                     registerTerminal(req, resp, p.get(1));
                 } else {
@@ -146,11 +148,23 @@ public final class ApiServlet extends HttpServlet {
             }
             case "terminals" -> {
                 if (n == 2 && m.equals("GET")) {
-                    json(resp, 200, terminalJson(terminal(p.get(1))));
+                    Json.write(resp, 200, terminalJson(terminal(p.get(1))));
                 } else if (n == 3 && p.get(2).equals("menu") && m.equals("GET")) {
                     menu(req, resp, p.get(1));
+                } else if (n == 3 && p.get(2).equals("sessions") && m.equals("POST")) {
+                    citizens.login(req, resp, p.get(1));
+                } else if (n == 4 && p.get(2).equals("sessions") && m.equals("DELETE")) {
+                    citizens.logout(req, resp, p.get(1), p.get(3));
                 } else {
-                    unsupported(n == 2 || (n == 3 && p.get(2).equals("menu")), m);
+                    unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")))
+                            || (n == 4 && p.get(2).equals("sessions")), m);
+                }
+            }
+            case "me" -> {
+                if (n == 1 && m.equals("GET")) {
+                    citizens.me(req, resp);
+                } else {
+                    unsupported(n == 1, m);
                 }
             }
             default -> throw ApiException.notFound("no such resource: " + req.getRequestURI());
@@ -169,7 +183,7 @@ public final class ApiServlet extends HttpServlet {
     private void listModules(HttpServletResponse resp) throws IOException {
         ArrayNode out = Json.MAPPER.createArrayNode();
         modules.modules().forEach(i -> out.add(moduleJson(i)));
-        json(resp, 200, out);
+        Json.write(resp, 200, out);
     }
 
     private void uploadModule(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -187,7 +201,7 @@ public final class ApiServlet extends HttpServlet {
         if (info.state() == ModuleState.REFUSED) {
             throw new ApiException(422, "module_refused", info.reason(), moduleJson(info));
         }
-        json(resp, 200, moduleJson(info));
+        Json.write(resp, 200, moduleJson(info));
     }
 
     private void removeModule(HttpServletRequest req, HttpServletResponse resp, String department) throws IOException {
@@ -240,7 +254,7 @@ public final class ApiServlet extends HttpServlet {
         LocalizedText text = new LocalizedText(Json.string(name, "zh", "name.zh"), Json.string(name, "en", "name.en"));
         Hall hall = halls.createHall(id, text);
         resp.setHeader("Location", "/api/v1/halls/" + hall.id());
-        json(resp, 201, hallJson(hall));
+        Json.write(resp, 201, hallJson(hall));
     }
 
     private void hallModules(HttpServletResponse resp, Hall hall) throws IOException {
@@ -253,7 +267,7 @@ public final class ApiServlet extends HttpServlet {
             o.put("enabled", halls.isEnabled(hall.id(), i.department()));
             out.add(o);
         }
-        json(resp, 200, out);
+        Json.write(resp, 200, out);
     }
 
     private void switchModule(HttpServletRequest req, HttpServletResponse resp, String hallId, String department)
@@ -269,7 +283,7 @@ public final class ApiServlet extends HttpServlet {
         o.put("hall", hallId);
         o.put("department", department);
         o.put("enabled", halls.isEnabled(hallId, department));
-        json(resp, 200, o);
+        Json.write(resp, 200, o);
     }
 
     private void registerTerminal(HttpServletRequest req, HttpServletResponse resp, String hallId) throws IOException {
@@ -284,7 +298,7 @@ public final class ApiServlet extends HttpServlet {
         // The only time the token is shown: the terminal stores it and sends it on every call.
         o.put("token", r.token());
         resp.setHeader("Location", "/api/v1/terminals/" + id);
-        json(resp, 201, o);
+        Json.write(resp, 201, o);
     }
 
     static ObjectNode hallJson(Hall h) {
@@ -320,7 +334,7 @@ public final class ApiServlet extends HttpServlet {
             cached = new CachedMenu(etag, Json.MAPPER.writeValueAsBytes(menuJson(menu)));
             menuJson.put(terminalId, cached);
         }
-        write(resp, 200, cached.json());
+        Json.write(resp, 200, cached.json());
     }
 
     static boolean matches(String ifNoneMatch, String etag) {
@@ -368,39 +382,5 @@ public final class ApiServlet extends HttpServlet {
         o.put("zh", t.zh());
         o.put("en", t.en());
         return o;
-    }
-
-    // ---- output ------------------------------------------------------------------------------
-
-    private static void json(HttpServletResponse resp, int status, JsonNode body) throws IOException {
-        write(resp, status, Json.MAPPER.writeValueAsBytes(body));
-    }
-
-    private static void write(HttpServletResponse resp, int status, byte[] body) throws IOException {
-        resp.setStatus(status);
-        resp.setContentType("application/json;charset=utf-8");
-        resp.setContentLength(body.length);
-        try (OutputStream out = resp.getOutputStream()) {
-            out.write(body);
-        }
-    }
-
-    private static void error(HttpServletResponse resp, int status, String code, String message, Object detail)
-            throws IOException {
-        if (resp.isCommitted()) {
-            return;
-        }
-        resp.reset();
-        if (status == 401) {
-            resp.setHeader("WWW-Authenticate", "Basic realm=\"budayang\", charset=\"UTF-8\"");
-        }
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("error", code);
-        o.put("message", message);
-        if (detail instanceof JsonNode node) {
-            o.set("module", node);
-        }
-        byte[] body = o.toString().getBytes(StandardCharsets.UTF_8);
-        write(resp, status, body);
     }
 }

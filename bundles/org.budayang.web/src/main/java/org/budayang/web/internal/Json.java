@@ -2,10 +2,14 @@ package org.budayang.web.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+
+import javax.servlet.http.HttpServletResponse;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,7 +28,10 @@ final class Json {
     private Json() {
     }
 
-    /** The body as a JSON object whose fields are all in {@code allowed}. */
+    /**
+     * The body as a JSON object whose fields are all in {@code allowed}; null allows any field
+     * (for bodies a plug-in such as a login method checks itself).
+     */
     static ObjectNode object(InputStream body, Set<String> allowed) throws IOException {
         byte[] bytes = body.readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
@@ -43,7 +50,7 @@ final class Json {
         if (!node.isObject()) {
             throw new ApiException(400, "malformed_json", "request body must be a JSON object");
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = node.fieldNames(); allowed != null && it.hasNext();) {
             String f = it.next();
             if (!allowed.contains(f)) {
                 throw ApiException.invalid("unknown field '" + f + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
@@ -89,5 +96,37 @@ final class Json {
             out.add(v.get(i).textValue());
         }
         return out;
+    }
+
+    static void write(HttpServletResponse resp, int status, JsonNode body) throws IOException {
+        write(resp, status, MAPPER.writeValueAsBytes(body));
+    }
+
+    static void write(HttpServletResponse resp, int status, byte[] body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json;charset=utf-8");
+        resp.setContentLength(body.length);
+        try (OutputStream out = resp.getOutputStream()) {
+            out.write(body);
+        }
+    }
+
+    static void error(HttpServletResponse resp, int status, String code, String message, Object detail)
+            throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.reset();
+        if (status == 401 && "unauthorized".equals(code)) {
+            resp.setHeader("WWW-Authenticate", "Basic realm=\"budayang\", charset=\"UTF-8\"");
+        }
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("error", code);
+        o.put("message", message);
+        if (detail instanceof JsonNode node) {
+            o.set("module", node);
+        }
+        byte[] body = o.toString().getBytes(StandardCharsets.UTF_8);
+        write(resp, status, body);
     }
 }

@@ -47,7 +47,7 @@ public final class HallStore implements HallService {
 
     /** Immutable view of the tables, replaced on each write. */
     private record State(long revision, Map<String, Hall> halls, Map<String, Terminal> terminals,
-            Map<String, Boolean> switches) {
+            Map<String, String> tokenHashes, Map<String, Boolean> switches) {
     }
 
     private final DataSource db;
@@ -67,6 +67,7 @@ public final class HallStore implements HallService {
     private State load(long revision) throws SQLException {
         Map<String, Hall> halls = new TreeMap<>();
         Map<String, Terminal> terminals = new TreeMap<>();
+        Map<String, String> tokens = new TreeMap<>();
         Map<String, Boolean> switches = new TreeMap<>();
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, name_zh, name_en FROM hall");
@@ -75,9 +76,10 @@ public final class HallStore implements HallService {
                     halls.put(rs.getString(1), new Hall(rs.getString(1), new LocalizedText(rs.getString(2), rs.getString(3))));
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, hall_id, name, capabilities FROM terminal");
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, hall_id, name, capabilities, token_hash FROM terminal");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    tokens.put(rs.getString(1), rs.getString(5));
                     terminals.put(rs.getString(1), new Terminal(rs.getString(1), rs.getString(2), rs.getString(3),
                             capabilities(rs.getString(4))));
                 }
@@ -89,7 +91,7 @@ public final class HallStore implements HallService {
                 }
             }
         }
-        return new State(revision, Map.copyOf(halls), Map.copyOf(terminals), Map.copyOf(switches));
+        return new State(revision, Map.copyOf(halls), Map.copyOf(terminals), Map.copyOf(tokens), Map.copyOf(switches));
     }
 
     private void reload() {
@@ -158,6 +160,13 @@ public final class HallStore implements HallService {
 
     @Override
     public Registration register(String hall, String terminalId, String name, Set<String> capabilities) {
+        byte[] raw = new byte[32];
+        RANDOM.nextBytes(raw);
+        return register(hall, terminalId, name, capabilities, Base64.getUrlEncoder().withoutPadding().encodeToString(raw));
+    }
+
+    /** Registers with a given token: only the demo seed uses this, so demo kiosks know theirs. */
+    Registration register(String hall, String terminalId, String name, Set<String> capabilities, String token) {
         checkId("terminal id", terminalId);
         checkName("name", name);
         for (String c : capabilities) {
@@ -166,9 +175,9 @@ public final class HallStore implements HallService {
                         "capability '" + c + "' is not a capability name like printer.a4");
             }
         }
-        byte[] raw = new byte[32];
-        RANDOM.nextBytes(raw);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        if (token == null || token.length() < 16) {
+            throw new HallException(HallException.Kind.INVALID, "a terminal token has at least 16 characters");
+        }
         synchronized (writeLock) {
             if (!state.halls().containsKey(hall)) {
                 throw new HallException(HallException.Kind.NOT_FOUND, "no hall '" + hall + "'");
@@ -183,6 +192,17 @@ public final class HallStore implements HallService {
         }
         LOG.info("Terminal {} registered in hall {} with {}", terminalId, hall, new TreeSet<>(capabilities));
         return new Registration(state.terminals().get(terminalId), token);
+    }
+
+    @Override
+    public boolean verifyToken(String terminal, String token) {
+        String stored = state.tokenHashes().get(terminal);
+        if (stored == null || token == null) {
+            return false;
+        }
+        // Constant-time comparison: the hashes are public-length, the time must not tell how close a guess was.
+        return MessageDigest.isEqual(stored.getBytes(StandardCharsets.US_ASCII),
+                sha256(token).getBytes(StandardCharsets.US_ASCII));
     }
 
     @Override
