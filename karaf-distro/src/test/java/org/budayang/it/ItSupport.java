@@ -39,6 +39,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public abstract class ItSupport {
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The departments the distribution boots with, in menu order (by code). */
+    static final List<String> DEMO = List.of("housingfund", "medical", "realestate", "tax", "traffic");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The distribution under test on ports that never collide with a running demo (8181). */
@@ -190,12 +192,18 @@ public abstract class ItSupport {
     }
 
     /**
-     * Waits until the distribution finished booting: the API answers and both boot-time
+     * Waits until the distribution finished booting: the API answers and all boot-time
      * departments are loaded (Pax Exam may start a test while boot features still install).
      */
     void awaitApi() {
-        await("the API with both demo departments", 60_000, () -> get("/api/v1/modules").text(),
-                t -> t.contains("\"department\":\"tax\"") && t.contains("\"department\":\"housingfund\""));
+        await("the API with all demo departments", 60_000, () -> get("/api/v1/modules").text(),
+                t -> DEMO.stream().allMatch(d -> t.contains("\"department\":\"" + d + "\"")));
+    }
+
+    static List<String> demoWithout(String department) {
+        List<String> out = new ArrayList<>(DEMO);
+        out.remove(department);
+        return out;
     }
 
     // ---- department jars built on the spot -------------------------------------------------------

@@ -87,16 +87,17 @@ public class MenuIT extends ItSupport {
     @Before
     public void ready() {
         awaitApi();
-        // Every test starts with both departments switched on.
-        admin("PUT", "/api/v1/halls/demo/modules/tax", "{\"enabled\": true}");
-        admin("PUT", "/api/v1/halls/demo/modules/housingfund", "{\"enabled\": true}");
+        // Every test starts with all departments switched on.
+        for (String d : DEMO) {
+            admin("PUT", "/api/v1/halls/demo/modules/" + d, "{\"enabled\": true}");
+        }
     }
 
     @Test
     public void eachTerminalOffersExactlyTheItemsItsDevicesAllow() throws Exception {
         List<Declared> declared = declared();
-        assertEquals(Set.of("tax", "housingfund"), new HashSet<>(declared.stream().map(Declared::department).toList()));
-        for (String terminal : List.of("demo-01", "demo-02", "demo-03")) {
+        assertEquals(Set.copyOf(DEMO), new HashSet<>(declared.stream().map(Declared::department).toList()));
+        for (String terminal : List.of("demo-01", "demo-02", "demo-03", "demo-04")) {
             Set<String> caps = capabilities(terminal);
             Set<String> offered = new HashSet<>(menuItems(terminal));
             for (Declared d : declared) {
@@ -116,11 +117,19 @@ public class MenuIT extends ItSupport {
                 assertTrue(menuItems("demo-02").contains(d.code()));
             }
         }
+        // The licence renewal with the self physical exam is only where the exam devices are.
+        for (Declared d : declared) {
+            if (d.requires().contains("vision.tester")) {
+                assertTrue(menuItems("demo-04").contains(d.code()));
+                assertFalse(menuItems("demo-02").contains(d.code()));
+            }
+        }
+        assertTrue(declared.stream().anyMatch(d -> d.requires().containsAll(Set.of("camera", "vision.tester", "height.tester"))));
         // Grouped by department in a stable order, with names in both languages.
         JsonNode menu = get("/api/v1/terminals/demo-02/menu").json();
         assertEquals("demo-02", menu.path("terminal").asText());
-        assertEquals(List.of("housingfund", "tax"), menuDepartments("demo-02"));
-        JsonNode tax = menu.path("departments").get(1);
+        assertEquals(DEMO, menuDepartments("demo-02"));
+        JsonNode tax = menu.path("departments").get(DEMO.indexOf("tax"));
         assertEquals("税务", tax.path("name").path("zh").asText());
         assertEquals("Tax", tax.path("name").path("en").asText());
         for (JsonNode item : tax.path("items")) {
@@ -149,7 +158,7 @@ public class MenuIT extends ItSupport {
         Reply off = admin("PUT", "/api/v1/halls/demo/modules/tax", "{\"enabled\": false}");
         assertEquals(off.text(), 200, off.status());
         assertFalse(off.json().path("enabled").asBoolean());
-        assertEquals(List.of("housingfund"), menuDepartments("demo-02"));
+        assertEquals(demoWithout("tax"), menuDepartments("demo-02"));
         assertEquals("the old tag is stale", 200, get("/api/v1/terminals/demo-02/menu", "If-None-Match", etag).status());
         // Disabled is not uninstalled: the module is still there and active.
         JsonNode hallModules = get("/api/v1/halls/demo/modules").json();
@@ -202,7 +211,7 @@ public class MenuIT extends ItSupport {
                 "vendor", "vendor").error(403, "forbidden");
         send("POST", "/api/v1/modules", new byte[] { 1, 2, 3 }, "staff", "staff").error(403, "forbidden");
         // None of the refused calls changed anything.
-        assertEquals(List.of("housingfund", "tax"), menuDepartments("demo-02"));
+        assertEquals(DEMO, menuDepartments("demo-02"));
     }
 
     @Test
@@ -253,7 +262,7 @@ public class MenuIT extends ItSupport {
             assertFalse(m.path("version").asText().isBlank());
             assertTrue(m.path("items").asInt() >= 4);
         }
-        assertEquals(Set.of("tax", "housingfund"), depts);
+        assertEquals(Set.copyOf(DEMO), depts);
         Reply created = admin("POST", "/api/v1/halls", "{\"id\": \"xiangyang\", \"name\": {\"zh\": \"襄阳市民中心\", \"en\": \"Xiangyang Civic Centre\"}}");
         assertEquals(created.text(), 201, created.status());
         assertEquals(0, get("/api/v1/halls/xiangyang/terminals").json().size());
@@ -264,10 +273,10 @@ public class MenuIT extends ItSupport {
         String modules = run("budayang:modules --hall demo");
         assertTrue(modules, modules.contains("tax") && modules.contains("housingfund") && modules.contains("active"));
         String disabled = run("budayang:disable demo housingfund");
-        assertEquals(disabled, List.of("tax"), menuDepartments("demo-02"));
+        assertEquals(disabled, demoWithout("housingfund"), menuDepartments("demo-02"));
         assertTrue(run("budayang:modules --hall demo").contains("false"));
         run("budayang:enable demo housingfund");
-        assertEquals(List.of("housingfund", "tax"), menuDepartments("demo-02"));
+        assertEquals(DEMO, menuDepartments("demo-02"));
         String menu = run("budayang:menu demo-03");
         for (String code : menuItems("demo-03")) {
             assertTrue(menu, menu.contains(code));

@@ -159,10 +159,12 @@ public class DescriptorParserTest {
     public void shippedDepartmentDescriptorsAreValidAndDistinct() throws Exception {
         Set<String> codes = new HashSet<>();
         int total = 0;
-        for (String dept : List.of("tax", "housingfund")) {
+        for (String dept : List.of("tax", "housingfund", "medical", "traffic", "realestate")) {
             ModuleDescriptor d = parser.parse(shipped(dept), dept);
             assertTrue(dept + " has at least 4 items", d.items().size() >= 4);
             assertTrue(dept + " has an item that needs a device", d.items().stream().anyMatch(i -> !i.requires().isEmpty()));
+            assertTrue(dept + " has an item that needs none (so every terminal offers it)",
+                    d.items().stream().anyMatch(i -> i.requires().isEmpty()));
             for (Item i : d.items()) {
                 assertFalse(i.name().zh().isBlank() || i.name().en().isBlank());
                 codes.add(i.code());
@@ -170,6 +172,9 @@ public class DescriptorParserTest {
             }
         }
         assertEquals("item codes unique across departments", total, codes.size());
+        // Between them: a query, a certificate, an application with paper, and the traffic exam item.
+        assertTrue(parser.parse(shipped("traffic"), "traffic").items().stream()
+                .anyMatch(i -> i.requires().containsAll(Set.of("camera", "vision.tester", "height.tester"))));
     }
 
     static byte[] shipped(String dept) throws IOException {

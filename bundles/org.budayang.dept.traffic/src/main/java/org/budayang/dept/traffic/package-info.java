@@ -1,0 +1,2 @@
+/** 交管 Traffic police department module: its service items are declared in OSGI-INF/budayang/module.json. */
+package org.budayang.dept.traffic;
