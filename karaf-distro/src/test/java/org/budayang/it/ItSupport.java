@@ -56,6 +56,10 @@ public abstract class ItSupport {
                 .useDeployFolder(false));
         o.add(configureConsole().ignoreLocalConsole().ignoreRemoteShell());
         o.add(logLevel(LogLevel.INFO));
+        if (Boolean.getBoolean("it.keep")) {
+            // -Dit.keep=true keeps target/exam/<uuid> (logs, data) for a look after the run.
+            o.add(org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder());
+        }
         o.add(systemTimeout(120_000));
         o.add(editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(18180 + offset)));
         o.add(editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(18100 + offset)));

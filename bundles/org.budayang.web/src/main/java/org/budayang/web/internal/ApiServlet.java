@@ -15,7 +15,12 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
+import org.budayang.api.cases.CaseException;
+import org.budayang.api.cases.CaseService;
+import org.budayang.api.catalogue.Catalogue;
 import org.budayang.api.catalogue.Department;
+import org.budayang.api.catalogue.Material;
+import org.budayang.api.catalogue.Situation;
 import org.budayang.api.catalogue.Item;
 import org.budayang.api.catalogue.LocalizedText;
 import org.budayang.api.hall.Hall;
@@ -63,23 +68,27 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private final transient ModuleRegistry modules;
+    private final transient Catalogue catalogue;
     private final transient ModuleAdmin moduleAdmin;
     private final transient HallService halls;
     private final transient MenuService menus;
     private final transient Authenticator auth;
     private final transient CitizenApi citizens;
+    private final transient CasesApi cases;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
-    public ApiServlet(@Reference ModuleRegistry modules, @Reference ModuleAdmin moduleAdmin,
+    public ApiServlet(@Reference ModuleRegistry modules, @Reference Catalogue catalogue, @Reference ModuleAdmin moduleAdmin,
             @Reference HallService halls, @Reference MenuService menus, @Reference SessionService sessions,
-            WebConfig config) {
+            @Reference CaseService caseService, WebConfig config) {
         this.modules = modules;
+        this.catalogue = catalogue;
         this.moduleAdmin = moduleAdmin;
         this.halls = halls;
         this.menus = menus;
         this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
         this.citizens = new CitizenApi(halls, sessions);
+        this.cases = new CasesApi(caseService, citizens, auth);
     }
 
     @Override
@@ -88,6 +97,9 @@ public final class ApiServlet extends HttpServlet {
             route(req, resp);
         } catch (ApiException e) {
             Json.error(resp, e.status, e.code, e.getMessage(), e.detail);
+        } catch (CaseException e) {
+            ApiException a = CasesApi.map(e);
+            Json.error(resp, a.status, a.code, a.getMessage(), null);
         } catch (HallException e) {
             int status = switch (e.kind()) {
                 case NOT_FOUND -> 404;
@@ -158,6 +170,27 @@ public final class ApiServlet extends HttpServlet {
                 } else {
                     unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")))
                             || (n == 4 && p.get(2).equals("sessions")), m);
+                }
+            }
+            case "items" -> {
+                if (n == 3 && p.get(2).equals("guide") && m.equals("GET")) {
+                    Json.write(resp, 200, guideJson(catalogue.item(p.get(1))
+                            .orElseThrow(() -> ApiException.notFound("no item '" + p.get(1) + "'"))));
+                } else {
+                    unsupported(n == 3 && p.get(2).equals("guide"), m);
+                }
+            }
+            case "cases" -> {
+                if (n == 1 && m.equals("POST")) {
+                    cases.submit(req, resp);
+                } else if (n == 1 && m.equals("GET")) {
+                    cases.list(req, resp);
+                } else if (n == 2 && m.equals("GET")) {
+                    cases.get(req, resp, p.get(1));
+                } else if (n == 3 && p.get(2).equals("transitions") && m.equals("POST")) {
+                    cases.advance(req, resp, p.get(1));
+                } else {
+                    unsupported(n <= 2 || (n == 3 && p.get(2).equals("transitions")), m);
                 }
             }
             case "me" -> {
@@ -374,6 +407,38 @@ public final class ApiServlet extends HttpServlet {
                 in.put("paper", i.materials().stream().anyMatch(mat -> mat.paper()));
             }
         }
+        return o;
+    }
+
+    /** What an item needs: its situations, and for each the exact materials to bring. */
+    static ObjectNode guideJson(Item item) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("item", item.code());
+        o.put("department", item.department());
+        o.set("name", text(item.name()));
+        o.put("kind", item.kind().name().toLowerCase());
+        java.util.Map<String, Material> byCode = new java.util.HashMap<>();
+        ArrayNode all = o.putArray("materials");
+        for (Material mat : item.materials()) {
+            byCode.put(mat.code(), mat);
+            all.add(materialJson(mat));
+        }
+        ArrayNode situations = o.putArray("situations");
+        for (Situation s : item.situations()) {
+            ObjectNode sn = situations.addObject();
+            sn.put("code", s.code());
+            sn.set("name", text(s.name()));
+            ArrayNode mats = sn.putArray("materials");
+            s.materials().forEach(code -> mats.add(materialJson(byCode.get(code))));
+        }
+        return o;
+    }
+
+    private static ObjectNode materialJson(Material m) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("code", m.code());
+        o.set("name", text(m.name()));
+        o.put("paper", m.paper());
         return o;
     }
 

@@ -50,7 +50,8 @@ final class Authenticator {
                 + String.join(" or ", anyOf));
     }
 
-    private Caller authenticate(HttpServletRequest req) {
+    /** The caller with valid credentials, whatever their roles; 401 otherwise. */
+    Caller authenticate(HttpServletRequest req) {
         String header = req.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             throw new ApiException(401, "unauthorized", "log in with HTTP Basic authentication");

@@ -1,0 +1,449 @@
+package org.budayang.core.cases.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.budayang.api.cases.BackOffice;
+import org.budayang.api.cases.CaseEvent;
+import org.budayang.api.cases.CaseException;
+import org.budayang.api.cases.CaseRecord;
+import org.budayang.api.cases.CaseService;
+import org.budayang.api.cases.CaseStatus;
+import org.budayang.api.catalogue.Item;
+import org.budayang.api.catalogue.Situation;
+import org.budayang.api.hall.Menu;
+import org.budayang.api.hall.MenuService;
+import org.budayang.api.identity.CitizenSession;
+import org.budayang.api.identity.Person;
+import org.budayang.api.identity.ResidentId;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Cases in the database. Submission, each status change and its history entry are one
+ * transaction; forwarding to the back office happens after the commit, so a back office that
+ * is down never loses a case: it stays marked unforwarded and a background pass retries with
+ * back-off until the back office takes it.
+ */
+@Component(configurationPid = "org.budayang.cases")
+@Designate(ocd = CasesConfig.class)
+public final class CaseServiceImpl implements CaseService {
+    private static final Logger LOG = LoggerFactory.getLogger(CaseServiceImpl.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+    static final int MAX_FORM = 32000;
+
+    private final DataSource db;
+    private final MenuService menus;
+    private final IdVault vault;
+    private final int maxBackoff;
+    private final Map<String, BackOffice> backOffices = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService forwarder;
+
+    @Activate
+    public CaseServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference MenuService menus,
+            CasesConfig config) throws IOException {
+        this.db = db;
+        this.menus = menus;
+        this.vault = IdVault.load(config.data_key(),
+                Path.of(System.getProperty("karaf.data", "data"), "budayang", "keys", "data.key"));
+        this.maxBackoff = Math.max(1, config.forward_max_backoff_seconds());
+        this.forwarder = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "budayang-case-forwarder");
+            t.setDaemon(true);
+            return t;
+        });
+        int every = Math.max(1, config.forward_interval_seconds());
+        forwarder.scheduleWithFixedDelay(this::forwardPending, every, every, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        forwarder.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addBackOffice(BackOffice office, Map<String, Object> props) {
+        Object dept = props.get(BackOffice.DEPARTMENT);
+        if (dept != null) {
+            backOffices.put(dept.toString(), office);
+        }
+    }
+
+    void removeBackOffice(BackOffice office, Map<String, Object> props) {
+        Object dept = props.get(BackOffice.DEPARTMENT);
+        if (dept != null) {
+            backOffices.remove(dept.toString(), office);
+        }
+    }
+
+    // ---- submit -----------------------------------------------------------------------------
+
+    @Override
+    public CaseRecord submit(CitizenSession session, String itemCode, String situation, String formJson) {
+        Item item = offered(session.terminal(), itemCode);
+        checkSituation(item, situation);
+        String form = checkForm(formJson);
+        Person applicant = session.person();
+        String idHash = vault.hash(applicant.id().value());
+        Instant now = Instant.now();
+        String number;
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                upsertPerson(c, idHash, applicant, now);
+                number = nextNumber(c, item.department(), now);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO citizen_case (case_no, item, department, situation, "
+                        + "applicant_hash, terminal, status, form_json, forwarded, forward_attempts, next_forward_at, "
+                        + "submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                    bind(ps, number, item.code(), item.department(), situation, idHash, session.terminal(),
+                            CaseStatus.SUBMITTED.name(), form, false, ts(now), ts(now), ts(now));
+                    ps.executeUpdate();
+                }
+                event(c, number, null, CaseStatus.SUBMITTED, now, "citizen:" + applicant.id().masked(), null);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
+        }
+        LOG.info("Case {} submitted for item {} by {} at terminal {}", number, item.code(), applicant.id(), session.terminal());
+        forward(number);
+        return find(number).orElseThrow();
+    }
+
+    private Item offered(String terminal, String itemCode) {
+        Menu menu = menus.menu(terminal).orElseThrow(() -> new CaseException(CaseException.Kind.NOT_FOUND,
+                "no terminal '" + terminal + "'"));
+        for (Menu.Section s : menu.departments()) {
+            for (Item i : s.items()) {
+                if (i.code().equals(itemCode)) {
+                    return i;
+                }
+            }
+        }
+        throw new CaseException(CaseException.Kind.NOT_FOUND, "item '" + itemCode + "' is not offered at terminal " + terminal);
+    }
+
+    private static void checkSituation(Item item, String situation) {
+        if (item.situations().isEmpty()) {
+            if (situation != null) {
+                throw new CaseException(CaseException.Kind.INVALID, "item " + item.code() + " has no situations");
+            }
+            return;
+        }
+        if (situation == null) {
+            throw new CaseException(CaseException.Kind.INVALID, "choose a situation of item " + item.code() + ": "
+                    + item.situations().stream().map(Situation::code).toList());
+        }
+        if (item.situations().stream().noneMatch(s -> s.code().equals(situation))) {
+            throw new CaseException(CaseException.Kind.INVALID, "item " + item.code() + " has no situation '" + situation
+                    + "'; it has " + item.situations().stream().map(Situation::code).toList());
+        }
+    }
+
+    private static String checkForm(String formJson) {
+        String form = formJson == null ? "{}" : formJson;
+        if (form.length() > MAX_FORM) {
+            throw new CaseException(CaseException.Kind.INVALID, "the form is larger than " + MAX_FORM + " characters");
+        }
+        try {
+            JsonNode n = JSON.readTree(form);
+            if (n == null || !n.isObject()) {
+                throw new CaseException(CaseException.Kind.INVALID, "the form must be a JSON object");
+            }
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new CaseException(CaseException.Kind.INVALID, "the form is not valid JSON");
+        }
+    }
+
+    private void upsertPerson(Connection c, String idHash, Person p, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE person SET name = ?, updated_at = ? WHERE id_hash = ?")) {
+            bind(ps, p.name(), ts(now), idHash);
+            if (ps.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO person (id_hash, id_enc, name, updated_at) VALUES (?, ?, ?, ?)")) {
+            bind(ps, idHash, vault.encrypt(p.id().value()), p.name(), ts(now));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!"23505".equals(e.getSQLState())) {
+                throw e;
+            }
+            // Another submission of the same person inserted it first: nothing to add.
+        }
+    }
+
+    /** Per department and day; the row lock serializes numbering within the transaction. */
+    private static String nextNumber(Connection c, String department, Instant now) throws SQLException {
+        String prefix = department.toUpperCase(Locale.ROOT) + "-" + DAY.format(LocalDate.ofInstant(now, CHINA));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE case_counter SET last_value = last_value + 1 WHERE prefix = ?")) {
+                bind(ps, prefix);
+                if (ps.executeUpdate() == 0) {
+                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO case_counter (prefix, last_value) VALUES (?, 1)")) {
+                        bind(ins, prefix);
+                        ins.executeUpdate();
+                    } catch (SQLException e) {
+                        if ("23505".equals(e.getSQLState())) {
+                            continue;
+                        }
+                        throw e;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT last_value FROM case_counter WHERE prefix = ?")) {
+                bind(ps, prefix);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return String.format("%s-%06d", prefix, rs.getInt(1));
+                }
+            }
+        }
+        throw new SQLException("could not number the case");
+    }
+
+    // ---- forwarding -------------------------------------------------------------------------
+
+    /** Tries to hand one case to its back office; false if it is still pending. */
+    boolean forward(String number) {
+        CaseRecord record = find(number).orElse(null);
+        if (record == null || record.forwarded()) {
+            return true;
+        }
+        BackOffice office = backOffices.get(record.department());
+        String reference;
+        String problem;
+        try {
+            if (office == null) {
+                throw new BackOffice.Unavailable("no back office is configured for " + record.department(), null);
+            }
+            reference = office.receive(record);
+            problem = null;
+        } catch (BackOffice.Unavailable e) {
+            reference = null;
+            problem = e.getMessage();
+        } catch (RuntimeException e) {
+            reference = null;
+            problem = "back office failed: " + e;
+        }
+        try (Connection c = db.getConnection()) {
+            if (reference != null) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE citizen_case SET forwarded = ?, backoffice_ref = ?, "
+                        + "next_forward_at = NULL WHERE case_no = ? AND forwarded = ?")) {
+                    bind(ps, true, reference, number, false);
+                    ps.executeUpdate();
+                }
+                LOG.info("Case {} forwarded to the {} back office as {}", number, record.department(), reference);
+                return true;
+            }
+            int attempts;
+            try (PreparedStatement ps = c.prepareStatement("SELECT forward_attempts FROM citizen_case WHERE case_no = ?")) {
+                bind(ps, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    attempts = rs.getInt(1) + 1;
+                }
+            }
+            long wait = Math.min(maxBackoff, 1L << Math.min(attempts - 1, 16));
+            try (PreparedStatement ps = c.prepareStatement("UPDATE citizen_case SET forward_attempts = ?, next_forward_at = ? "
+                    + "WHERE case_no = ? AND forwarded = ?")) {
+                bind(ps, attempts, ts(Instant.now().plusSeconds(wait)), number, false);
+                ps.executeUpdate();
+            }
+            LOG.warn("Case {} kept, not yet forwarded (attempt {}, next in {} s): {}", number, attempts, wait, problem);
+            return false;
+        } catch (SQLException e) {
+            LOG.error("Could not record the forwarding of case {}", number, e);
+            return false;
+        }
+    }
+
+    void forwardPending() {
+        try {
+            List<String> due = new ArrayList<>();
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT case_no FROM citizen_case WHERE forwarded = ? AND next_forward_at <= ? ORDER BY submitted_at")) {
+                bind(ps, false, ts(Instant.now()));
+                ps.setMaxRows(100);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String number : due) {
+                forward(number);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("Forwarding pass failed: {}", e.toString());
+        }
+    }
+
+    // ---- reading ----------------------------------------------------------------------------
+
+    private static final String SELECT = "SELECT c.case_no, c.item, c.department, c.situation, c.terminal, c.status, "
+            + "c.form_json, c.forwarded, c.backoffice_ref, c.submitted_at, c.updated_at, p.id_enc, p.name "
+            + "FROM citizen_case c JOIN person p ON p.id_hash = c.applicant_hash ";
+
+    @Override
+    public Optional<CaseRecord> find(String number) {
+        List<CaseRecord> found = query(SELECT + "WHERE c.case_no = ?", 1, number);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public List<CaseRecord> mine(CitizenSession session) {
+        return query(SELECT + "WHERE c.applicant_hash = ? ORDER BY c.submitted_at DESC", 200,
+                vault.hash(session.person().id().value()));
+    }
+
+    @Override
+    public List<CaseRecord> ofDepartment(String department, int limit) {
+        return query(SELECT + "WHERE c.department = ? ORDER BY c.submitted_at DESC", limit, department);
+    }
+
+    private List<CaseRecord> query(String sql, int limit, Object... args) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.setMaxRows(limit);
+            List<CaseRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String number = rs.getString(1);
+                    Person applicant = new Person(new ResidentId(vault.decrypt(rs.getString(12))), rs.getString(13));
+                    out.add(new CaseRecord(number, rs.getString(2), rs.getString(3), rs.getString(4), applicant,
+                            rs.getString(5), CaseStatus.valueOf(rs.getString(6)), rs.getString(7), rs.getBoolean(8),
+                            rs.getString(9), rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(),
+                            history(c, number)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<CaseEvent> history(Connection c, String number) throws SQLException {
+        List<CaseEvent> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT from_status, to_status, occurred_at, actor, note FROM case_event WHERE case_no = ? ORDER BY id")) {
+            bind(ps, number);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String from = rs.getString(1);
+                    out.add(new CaseEvent(from == null ? null : CaseStatus.valueOf(from), CaseStatus.valueOf(rs.getString(2)),
+                            rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- advancing --------------------------------------------------------------------------
+
+    @Override
+    public CaseRecord advance(String number, CaseStatus to, String actor, String note) {
+        if (to == CaseStatus.REJECTED && (note == null || note.isBlank())) {
+            throw new CaseException(CaseException.Kind.INVALID, "a rejection needs a reason the citizen can read");
+        }
+        Instant now = Instant.now();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                CaseStatus from;
+                try (PreparedStatement ps = c.prepareStatement("SELECT status FROM citizen_case WHERE case_no = ?")) {
+                    bind(ps, number);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new CaseException(CaseException.Kind.NOT_FOUND, "no case " + number);
+                        }
+                        from = CaseStatus.valueOf(rs.getString(1));
+                    }
+                }
+                if (!from.next().contains(to)) {
+                    throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " is "
+                            + from.name().toLowerCase(Locale.ROOT) + "; it can go to " + from.next().stream()
+                                    .map(s -> s.name().toLowerCase(Locale.ROOT)).toList() + ", not to "
+                            + to.name().toLowerCase(Locale.ROOT));
+                }
+                // The status in the WHERE clause makes a concurrent change lose instead of overwrite.
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE citizen_case SET status = ?, updated_at = ? WHERE case_no = ? AND status = ?")) {
+                    bind(ps, to.name(), ts(now), number, from.name());
+                    if (ps.executeUpdate() != 1) {
+                        throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " changed meanwhile; reload it");
+                    }
+                }
+                event(c, number, from, to, now, actor, note);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
+        }
+        LOG.info("Case {} -> {} by {}", number, to, actor);
+        return find(number).orElseThrow();
+    }
+
+    private static void event(Connection c, String number, CaseStatus from, CaseStatus to, Instant at, String actor,
+            String note) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO case_event (case_no, from_status, to_status, occurred_at, actor, note) VALUES (?, ?, ?, ?, ?, ?)")) {
+            bind(ps, number, from == null ? null : from.name(), to.name(), ts(at), actor, note);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Timestamp ts(Instant i) {
+        return Timestamp.from(i);
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                ps.setNull(i + 1, java.sql.Types.VARCHAR);
+            } else {
+                ps.setObject(i + 1, args[i]);
+            }
+        }
+    }
+}

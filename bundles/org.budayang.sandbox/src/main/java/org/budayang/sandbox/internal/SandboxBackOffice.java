@@ -1,0 +1,134 @@
+package org.budayang.sandbox.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A sandbox of the departments' back offices: takes cases at {@code POST /sandbox/<dept>/cases}
+ * (HTTP Basic, idempotent on the case number) and shows what it received at
+ * {@code GET /sandbox/<dept>/cases/<caseNumber>}. It can be made slow or unavailable through
+ * its configuration, which is how outages are rehearsed.
+ */
+@Component(service = Servlet.class, configurationPid = "org.budayang.sandbox")
+@Designate(ocd = SandboxBackOffice.Config.class)
+@HttpWhiteboardServletName("budayang-sandbox")
+@HttpWhiteboardServletPattern("/sandbox/*")
+public final class SandboxBackOffice extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxBackOffice.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @ObjectClassDefinition(name = "Budayang sandbox back office")
+    @interface Config {
+        @AttributeDefinition(description = "false: answer 503 to everything, as a back office that is down")
+        boolean available() default true;
+
+        @AttributeDefinition(description = "Milliseconds to wait before answering, as a slow back office")
+        int delay_ms() default 0;
+
+        String user() default "sandbox";
+
+        String password() default "sandbox";
+    }
+
+    private volatile Config config;
+    private final transient Map<String, ObjectNode> received = new ConcurrentHashMap<>();
+    private final transient AtomicLong sequence = new AtomicLong();
+
+    @Activate
+    public SandboxBackOffice(Config config) {
+        this.config = config;
+    }
+
+    @Modified
+    void modified(Config config) {
+        this.config = config;
+        LOG.info("Sandbox back office {}", config.available() ? "available" : "DOWN");
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Config c = config;
+        if (c.delay_ms() > 0) {
+            try {
+                Thread.sleep(c.delay_ms());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!c.available()) {
+            send(resp, 503, "{\"error\":\"unavailable\",\"message\":\"the back office is down for maintenance\"}");
+            return;
+        }
+        String expected = "Basic " + Base64.getEncoder().encodeToString((c.user() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
+        if (!expected.equals(req.getHeader("Authorization"))) {
+            send(resp, 401, "{\"error\":\"unauthorized\",\"message\":\"wrong back-office credentials\"}");
+            return;
+        }
+        String[] p = (req.getPathInfo() == null ? "" : req.getPathInfo()).replaceAll("^/+", "").split("/");
+        if (p.length == 2 && p[1].equals("cases") && req.getMethod().equals("POST")) {
+            JsonNode body = JSON.readTree(req.getInputStream());
+            String number = body.path("caseNumber").asText("");
+            if (number.isEmpty()) {
+                send(resp, 400, "{\"error\":\"invalid\",\"message\":\"caseNumber missing\"}");
+                return;
+            }
+            ObjectNode stored = received.computeIfAbsent(p[0] + "/" + number, k -> {
+                ObjectNode n = ((ObjectNode) body).deepCopy();
+                n.put("reference", p[0].toUpperCase() + "-BO-" + String.format("%07d", sequence.incrementAndGet()));
+                n.put("deliveries", 0);
+                return n;
+            });
+            synchronized (stored) {
+                stored.put("deliveries", stored.path("deliveries").asInt() + 1);
+            }
+            send(resp, 201, "{\"reference\":\"" + stored.path("reference").asText() + "\"}");
+        } else if (p.length == 3 && p[1].equals("cases") && req.getMethod().equals("GET")) {
+            ObjectNode stored = received.get(p[0] + "/" + p[2]);
+            if (stored == null) {
+                send(resp, 404, "{\"error\":\"not_found\",\"message\":\"no such case here\"}");
+            } else {
+                ObjectNode shown = stored.deepCopy();
+                // Even the sandbox does not show a whole ID number back.
+                JsonNode id = shown.path("applicant").path("idNumber");
+                if (id.isTextual() && id.textValue().length() == 18) {
+                    ((ObjectNode) shown.path("applicant")).put("idNumber",
+                            id.textValue().substring(0, 6) + "********" + id.textValue().substring(14));
+                }
+                send(resp, 200, shown.toString());
+            }
+        } else {
+            send(resp, 404, "{\"error\":\"not_found\",\"message\":\"no such sandbox resource\"}");
+        }
+    }
+
+    private static void send(HttpServletResponse resp, int status, String json) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("application/json;charset=utf-8");
+        resp.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
+    }
+}

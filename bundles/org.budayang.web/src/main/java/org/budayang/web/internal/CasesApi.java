@@ -1,0 +1,160 @@
+package org.budayang.web.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+
+import org.budayang.api.cases.CaseEvent;
+import org.budayang.api.cases.CaseException;
+import org.budayang.api.cases.CaseRecord;
+import org.budayang.api.cases.CaseService;
+import org.budayang.api.cases.CaseStatus;
+import org.budayang.api.identity.CitizenSession;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Cases over HTTP. A citizen (Bearer session token) submits and reads their own cases; window
+ * staff (HTTP Basic with the role {@code staff-<department>}) read and advance their
+ * department's cases. A case someone may not see answers 404, not 403, so that case numbers
+ * cannot be probed.
+ */
+final class CasesApi {
+    static final String STAFF_PREFIX = "staff-";
+
+    private final CaseService cases;
+    private final CitizenApi citizens;
+    private final Authenticator auth;
+
+    CasesApi(CaseService cases, CitizenApi citizens, Authenticator auth) {
+        this.cases = cases;
+        this.citizens = citizens;
+        this.auth = auth;
+    }
+
+    void submit(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        CitizenSession session = citizens.current(req);
+        ObjectNode body = Json.object(req.getInputStream(), Set.of("item", "situation", "form"));
+        String item = Json.string(body, "item", "item");
+        String situation = body.hasNonNull("situation") ? Json.string(body, "situation", "situation") : null;
+        JsonNode form = body.get("form");
+        if (form != null && !form.isNull() && !form.isObject()) {
+            throw ApiException.invalid("field 'form' must be an object");
+        }
+        CaseRecord c = cases.submit(session, item, situation, form == null || form.isNull() ? "{}" : form.toString());
+        ObjectNode o = json(c);
+        if (!c.forwarded()) {
+            o.put("notice", "The department's system cannot be reached right now. Your case is kept and will be "
+                    + "forwarded automatically; you do not need to submit it again. 部门系统暂时无法连接，您的办件已保存，将自动转交，无需重复提交。");
+        }
+        resp.setHeader("Location", "/api/v1/cases/" + c.number());
+        Json.write(resp, 201, o);
+    }
+
+    void list(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        List<CaseRecord> found;
+        if (isBearer(req)) {
+            found = cases.mine(citizens.current(req));
+        } else {
+            String dept = req.getParameter("department");
+            if (dept == null || dept.isBlank()) {
+                throw ApiException.invalid("staff list cases of one department: add ?department=<code>");
+            }
+            auth.require(req, STAFF_PREFIX + dept);
+            found = cases.ofDepartment(dept, 200);
+        }
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        found.forEach(c -> out.add(json(c)));
+        Json.write(resp, 200, out);
+    }
+
+    void get(HttpServletRequest req, HttpServletResponse resp, String number) throws IOException {
+        Json.write(resp, 200, json(visible(req, number)));
+    }
+
+    void advance(HttpServletRequest req, HttpServletResponse resp, String number) throws IOException {
+        CaseRecord c = cases.find(number).orElseThrow(() -> ApiException.notFound("no case " + number));
+        Authenticator.Caller staff = auth.require(req, STAFF_PREFIX + c.department());
+        ObjectNode body = Json.object(req.getInputStream(), Set.of("to", "note"));
+        String to = Json.string(body, "to", "to");
+        CaseStatus target;
+        try {
+            target = CaseStatus.valueOf(to.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("field 'to': '" + to + "' is not one of accepted, approved, rejected, result_ready, completed");
+        }
+        String note = body.hasNonNull("note") ? Json.string(body, "note", "note") : null;
+        Json.write(resp, 200, json(cases.advance(number, target, "staff:" + staff.user(), note)));
+    }
+
+    /** The case if the caller may see it: its applicant, or staff of its department. */
+    private CaseRecord visible(HttpServletRequest req, String number) {
+        if (isBearer(req)) {
+            CitizenSession s = citizens.current(req);
+            return cases.find(number)
+                    .filter(c -> c.applicant().id().equals(s.person().id()))
+                    .orElseThrow(() -> ApiException.notFound("no case " + number + " of yours"));
+        }
+        CaseRecord c = cases.find(number).orElse(null);
+        if (c == null) {
+            // Still authenticate first, so that an anonymous caller learns nothing.
+            auth.authenticate(req);
+            throw ApiException.notFound("no case " + number);
+        }
+        auth.require(req, STAFF_PREFIX + c.department());
+        return c;
+    }
+
+    private static boolean isBearer(HttpServletRequest req) {
+        String h = req.getHeader("Authorization");
+        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    static ApiException map(CaseException e) {
+        return switch (e.kind()) {
+            case NOT_FOUND -> ApiException.notFound(e.getMessage());
+            case CONFLICT -> new ApiException(409, "conflict", e.getMessage());
+            case INVALID -> ApiException.invalid(e.getMessage());
+        };
+    }
+
+    static ObjectNode json(CaseRecord c) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("number", c.number());
+        o.put("item", c.item());
+        o.put("department", c.department());
+        o.put("situation", c.situation());
+        o.put("status", c.status().name().toLowerCase(Locale.ROOT));
+        ObjectNode a = o.putObject("applicant");
+        a.put("name", c.applicant().name());
+        a.put("idNumber", c.applicant().id().masked());
+        o.put("terminal", c.terminal());
+        try {
+            o.set("form", Json.MAPPER.readTree(c.formJson()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        o.put("forwarded", c.forwarded());
+        o.put("backOfficeReference", c.backOfficeReference());
+        o.put("submittedAt", c.submittedAt().toString());
+        o.put("updatedAt", c.updatedAt().toString());
+        ArrayNode h = o.putArray("history");
+        for (CaseEvent e : c.history()) {
+            ObjectNode en = h.addObject();
+            en.put("from", e.from() == null ? null : e.from().name().toLowerCase(Locale.ROOT));
+            en.put("to", e.to().name().toLowerCase(Locale.ROOT));
+            en.put("at", e.at().toString());
+            en.put("actor", e.actor());
+            if (e.note() != null) {
+                en.put("note", e.note());
+            }
+        }
+        return o;
+    }
+}
