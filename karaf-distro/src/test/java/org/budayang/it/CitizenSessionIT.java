@@ -166,6 +166,55 @@ public class CitizenSessionIT extends ItSupport {
         assertEquals(200, me(busy).status());
     }
 
+    /** Signs a code the way the province's app (show) or the card issuer (essc) does, with the demo keys. */
+    static String signedCode(String prefix, String keyName, String claimsJson) throws Exception {
+        java.util.Properties keys = new java.util.Properties();
+        try (java.io.InputStream in = CitizenSessionIT.class.getResourceAsStream("/demo-keys.properties")) {
+            keys.load(in);
+        }
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("Ed25519").generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(keys.getProperty(keyName))));
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String signed = prefix + "." + b64.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
+        java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+        s.initSign(key);
+        s.update(signed.getBytes(StandardCharsets.US_ASCII));
+        return signed + "." + b64.encodeToString(s.sign());
+    }
+
+    static String claims(String sub, String extra) {
+        long now = System.currentTimeMillis() / 1000;
+        return "{\"sub\": \"" + sub + "\", \"name\": \"王五\", \"iat\": " + now + ", \"exp\": " + (now + 60)
+                + ", \"jti\": \"" + java.util.UUID.randomUUID() + "\"" + extra + "}";
+    }
+
+    @Test
+    public void appCodeAndSocialSecurityCardLogins() throws Exception {
+        String t = "demo-02-terminal-token";
+        String code = signedCode("BDYAPP1", "show.private", claims("310115197001010011", ""));
+        Reply r = login("demo-02", t, "{\"method\": \"show\", \"code\": \"" + code + "\"}");
+        assertEquals(r.text(), 201, r.status());
+        assertEquals("310115********0011", me(r.json().path("token").asText()).json().path("person").path("idNumber").asText());
+        // The same code shown twice is a replay.
+        login("demo-02", t, "{\"method\": \"show\", \"code\": \"" + code + "\"}").error(403, "replayed_code");
+        // One character changed in the claims breaks the signature.
+        String fresh = signedCode("BDYAPP1", "show.private", claims("310115197001010011", ""));
+        int dot = fresh.indexOf('.') + 5;
+        String tampered = fresh.substring(0, dot) + (fresh.charAt(dot) == 'A' ? 'B' : 'A') + fresh.substring(dot + 1);
+        login("demo-02", t, "{\"method\": \"show\", \"code\": \"" + tampered + "\"}").error(403, "bad_signature");
+        // A code signed with the card issuer's key is not an app code.
+        String card = signedCode("ESSC1", "essc.private", claims("11010519491231002X", ", \"card\": \"H11010512345\""));
+        login("demo-02", t, "{\"method\": \"show\", \"code\": \"" + card + "\"}").error(403, "wrong_code_type");
+        Reply essc = login("demo-02", t, "{\"method\": \"essc\", \"code\": \"" + card + "\"}");
+        assertEquals(essc.text(), 201, essc.status());
+        assertEquals("essc", me(essc.json().path("token").asText()).json().path("method").asText());
+        // An old code: issued ten minutes ago.
+        long old = System.currentTimeMillis() / 1000 - 600;
+        String stale = signedCode("BDYAPP1", "show.private", "{\"sub\": \"310115197001010011\", \"name\": \"王五\", \"iat\": "
+                + old + ", \"exp\": " + (old + 60) + ", \"jti\": \"old-1\"}");
+        login("demo-02", t, "{\"method\": \"show\", \"code\": \"" + stale + "\"}").error(403, "stale_code");
+    }
+
     @Test
     public void residentIdNumbersNeverReachTheLogUnmasked() throws Exception {
         loggedIn("demo-01", "张三", ZHANG);
