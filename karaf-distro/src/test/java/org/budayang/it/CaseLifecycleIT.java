@@ -49,8 +49,8 @@ public class CaseLifecycleIT extends ItSupport {
     }
 
     @Override
-    int port() {
-        return 18185;
+    int offset() {
+        return 5;
     }
 
     @Before
@@ -61,6 +61,11 @@ public class CaseLifecycleIT extends ItSupport {
 
     void backOfficeAvailable(boolean up) throws Exception {
         org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.budayang.sandbox", "?");
+        Dictionary<String, Object> current = c.getProperties();
+        boolean isUp = current == null || !Boolean.FALSE.equals(current.get("available"));
+        if (isUp == up) {
+            return;
+        }
         Dictionary<String, Object> p = new Hashtable<>();
         p.put("available", up);
         c.update(p);
@@ -116,6 +121,28 @@ public class CaseLifecycleIT extends ItSupport {
         throw new AssertionError("no application item of " + department + " at " + terminal);
     }
 
+    /** Sample answers by field name, as a citizen would type them. */
+    static final java.util.Map<String, String> SAMPLES = java.util.Map.of(
+            "phone", "\"13800138000\"", "bankAccount", "\"6222021234567890123\"", "amount", "1200",
+            "propertyAddress", "\"襄阳市樊城区人民路1号3单元\"", "buyerName", "\"襄阳某某商贸有限公司\"",
+            "description", "\"设计服务费\"", "destinationCity", "\"深圳市\"", "startDate", "\"2026-12-01\"",
+            "mailingAddress", "\"襄阳市襄城区檀溪路8号\"", "certificateNumber", "\"鄂(2020)襄阳市不动产证明第0012345号\"");
+
+    /** A complete, valid form for the item (from its schema), or {} for an item without a form. */
+    String validForm(String item) {
+        Reply r = get("/api/v1/items/" + item + "/form");
+        if (r.status() == 404) {
+            return "{\"phone\": \"13800138000\"}";
+        }
+        StringBuilder b = new StringBuilder("{");
+        r.json().path("schema").path("properties").fieldNames().forEachRemaining(f -> {
+            String v = SAMPLES.get(f);
+            assertNotNull("a sample for form field " + f, v);
+            b.append(b.length() > 1 ? ", " : "").append('"').append(f).append("\": ").append(v);
+        });
+        return b.append('}').toString();
+    }
+
     String submitJson(String item, String situation, String form) {
         return "{\"item\": \"" + item + "\"" + (situation == null ? "" : ", \"situation\": \"" + situation + "\"")
                 + ", \"form\": " + form + "}";
@@ -127,7 +154,7 @@ public class CaseLifecycleIT extends ItSupport {
             String terminal = dept.equals("traffic") ? "demo-04" : "demo-02";
             String token = citizen(terminal, "张三", ZHANG);
             String[] item = applicationOf(terminal, dept);
-            Reply r = asCitizen(token, "POST", "/api/v1/cases", submitJson(item[0], item[1], "{\"phone\": \"13800138000\"}"));
+            Reply r = asCitizen(token, "POST", "/api/v1/cases", submitJson(item[0], item[1], validForm(item[0])));
             assertEquals(r.text(), 201, r.status());
             JsonNode c = r.json();
             String number = c.path("number").asText();
@@ -162,7 +189,7 @@ public class CaseLifecycleIT extends ItSupport {
     public void rejectionNeedsAReasonAndEndsTheCase() {
         String token = citizen("demo-02", "张三", ZHANG);
         String[] item = applicationOf("demo-02", "housingfund");
-        String number = asCitizen(token, "POST", "/api/v1/cases", submitJson(item[0], item[1], "{}")).json().path("number").asText();
+        String number = asCitizen(token, "POST", "/api/v1/cases", submitJson(item[0], item[1], validForm(item[0]))).json().path("number").asText();
         move("staff", number, "rejected", null).error(400, "invalid_field");
         move("staff", number, "approved", null).error(409, "conflict");
         Reply r = move("staff", number, "rejected", "缺少退休证明原件 / the retirement certificate is missing");
@@ -178,7 +205,7 @@ public class CaseLifecycleIT extends ItSupport {
     public void citizensSeeOnlyTheirOwnCasesAndStaffOnlyTheirDepartment() {
         String zhang = citizen("demo-02", "张三", ZHANG);
         String[] fund = applicationOf("demo-02", "housingfund");
-        String number = asCitizen(zhang, "POST", "/api/v1/cases", submitJson(fund[0], fund[1], "{}")).json().path("number").asText();
+        String number = asCitizen(zhang, "POST", "/api/v1/cases", submitJson(fund[0], fund[1], validForm(fund[0]))).json().path("number").asText();
         String li = citizen("demo-01", "李四", LI);
         asCitizen(li, "GET", "/api/v1/cases/" + number, null).error(404, "not_found");
         assertFalse(asCitizen(li, "GET", "/api/v1/cases", null).text().contains(number));
@@ -220,11 +247,64 @@ public class CaseLifecycleIT extends ItSupport {
     }
 
     @Test
+    public void guidanceWalksTheQuestionsToTheExactMaterials() {
+        // 代开发票: person or organisation, then (for a person) whether it is rental income.
+        String item = "000122001003";
+        JsonNode first = get("/api/v1/items/" + item + "/guide?answers=who:person").json().path("walk");
+        assertEquals("rental", first.path("next").path("code").asText());
+        JsonNode settled = get("/api/v1/items/" + item + "/guide?answers=who:person,rental:yes").json().path("walk");
+        assertEquals("individual-rental", settled.path("situation").path("code").asText());
+        List<String> materials = new ArrayList<>();
+        settled.path("situation").path("materials").forEach(m -> materials.add(m.path("code").asText()));
+        JsonNode declared = null;
+        for (JsonNode s : get("/api/v1/items/" + item + "/guide").json().path("situations")) {
+            if (s.path("code").asText().equals("individual-rental")) {
+                declared = s.path("materials");
+            }
+        }
+        assertEquals(declared.size(), materials.size());
+        assertEquals("enterprise", get("/api/v1/items/" + item + "/guide?answers=who:company").json()
+                .path("walk").path("situation").path("code").asText());
+        get("/api/v1/items/" + item + "/guide?answers=who:alien").error(400, "invalid_field");
+        get("/api/v1/items/" + item + "/guide?answers=who:company,rental:yes").error(400, "invalid_field");
+        get("/api/v1/items/" + item + "/guide?answers=nonsense").error(400, "invalid_field");
+        get("/api/v1/items/nope/guide").error(404, "not_found");
+    }
+
+    @Test
+    public void formsAreCheckedPerFieldAndPrefilledFromEarlierCases() {
+        String token = citizen("demo-02", "张三", ZHANG);
+        int before = asCitizen(token, "GET", "/api/v1/cases", null).json().size();
+        Reply bad = asCitizen(token, "POST", "/api/v1/cases", submitJson("000122001003", "individual",
+                "{\"phone\": \"12345\", \"amount\": -3}"));
+        JsonNode err = bad.error(400, "invalid_form");
+        List<String> fields = new ArrayList<>();
+        for (JsonNode f : err.path("fields")) {
+            fields.add(f.path("field").asText());
+            assertFalse(f.path("message").path("zh").asText().isBlank());
+            assertFalse(f.path("message").path("en").asText().isBlank());
+        }
+        assertEquals(List.of("amount", "buyerName", "description", "phone"), fields);
+        assertEquals("nothing filed", before, asCitizen(token, "GET", "/api/v1/cases", null).json().size());
+
+        // A purchase withdrawal first; then the retirement withdrawal form comes prefilled.
+        Reply ok = asCitizen(token, "POST", "/api/v1/cases", submitJson("000183001003", "new-home",
+                "{\"phone\": \"13912345678\", \"bankAccount\": \"6222029876543210\", \"amount\": 50000, "
+                        + "\"propertyAddress\": \"襄阳市高新区长虹路6号\"}"));
+        assertEquals(ok.text(), 201, ok.status());
+        JsonNode prefill = asCitizen(token, "GET", "/api/v1/items/000183001005/form", null).json().path("prefill");
+        assertEquals("13912345678", prefill.path("phone").asText());
+        assertEquals("6222029876543210", prefill.path("bankAccount").asText());
+        assertFalse("only fields of this form", prefill.has("propertyAddress"));
+        assertTrue(get("/api/v1/items/000183001005/form").json().path("prefill").isEmpty());
+    }
+
+    @Test
     public void aBackOfficeThatIsDownGetsTheCaseLaterAndOnlyOnce() throws Exception {
         String token = citizen("demo-02", "李四", LI);
         String[] tax = applicationOf("demo-02", "tax");
         backOfficeAvailable(false);
-        Reply r = asCitizen(token, "POST", "/api/v1/cases", submitJson(tax[0], tax[1], "{\"amount\": 1200}"));
+        Reply r = asCitizen(token, "POST", "/api/v1/cases", submitJson(tax[0], tax[1], validForm(tax[0])));
         assertEquals(r.text(), 201, r.status());
         String number = r.json().path("number").asText();
         assertFalse(r.json().path("forwarded").asBoolean());
@@ -240,6 +320,7 @@ public class CaseLifecycleIT extends ItSupport {
         assertEquals(c.path("backOfficeReference").asText(), received.path("reference").asText());
         assertEquals("delivered once", 1, received.path("deliveries").asInt());
         assertEquals(1200, received.path("form").path("amount").asInt());
+        assertEquals("设计服务费", received.path("form").path("description").asText());
         assertEquals("accepted", c.path("status").asText());
     }
 }

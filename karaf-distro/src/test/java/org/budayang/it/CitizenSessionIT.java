@@ -47,8 +47,8 @@ public class CitizenSessionIT extends ItSupport {
     }
 
     @Override
-    int port() {
-        return 18184;
+    int offset() {
+        return 4;
     }
 
     @Before

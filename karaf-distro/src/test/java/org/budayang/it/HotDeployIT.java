@@ -67,8 +67,8 @@ public class HotDeployIT extends ItSupport {
     }
 
     @Override
-    int port() {
-        return 18182;
+    int offset() {
+        return 2;
     }
 
     /** The container lives for the whole class; only its first boot needs waiting for. */

@@ -43,8 +43,17 @@ public abstract class ItSupport {
     static final List<String> DEMO = List.of("housingfund", "medical", "realestate", "tax", "traffic");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * Shifts every port of the test containers, so that two checkouts can run their tests at
+     * the same time ({@code -Dit.port.shift=100}). Read from etc/system.properties inside.
+     */
+    static int shift() {
+        return Integer.getInteger("it.port.shift", 0);
+    }
+
     /** The distribution under test on ports that never collide with a running demo (8181). */
     static List<Option> distribution(int offset) {
+        offset += shift();
         String distro = System.getProperty("budayang.distro");
         String repo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
         List<Option> o = new ArrayList<>();
@@ -61,6 +70,7 @@ public abstract class ItSupport {
             o.add(org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder());
         }
         o.add(systemTimeout(120_000));
+        o.add(editConfigurationFilePut("etc/system.properties", "it.port.shift", String.valueOf(shift())));
         o.add(editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(18180 + offset)));
         o.add(editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(18100 + offset)));
         o.add(editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(11100 + offset)));
@@ -108,7 +118,12 @@ public abstract class ItSupport {
         }
     }
 
-    abstract int port();
+    /** This test class's slot: its ports are the base ports plus this (and the shift). */
+    abstract int offset();
+
+    final int port() {
+        return 18180 + offset() + shift();
+    }
 
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);

@@ -51,8 +51,8 @@ public class MenuIT extends ItSupport {
     }
 
     @Override
-    int port() {
-        return 18181;
+    int offset() {
+        return 1;
     }
 
     /** An item as its department's shipped descriptor declares it. */

@@ -39,8 +39,8 @@ public class RestartIT extends ItSupport {
     }
 
     @Override
-    int port() {
-        return 18183;
+    int offset() {
+        return 3;
     }
 
     @Test

@@ -15,4 +15,27 @@ public interface Catalogue {
     List<Item> items(String department);
 
     Optional<Item> item(String code);
+
+    /**
+     * The guidance questions of an item, the first one being where to start; empty when the
+     * citizen simply picks a situation.
+     *
+     * @since 1.1
+     */
+    List<Question> questions(String item);
+
+    /**
+     * The item's form as a JSON Schema document, if the item has a form.
+     *
+     * @since 1.1
+     */
+    Optional<String> formSchema(String item);
+
+    /**
+     * Checks form data (a JSON object) against the item's form schema.
+     *
+     * @return every problem, one per field; empty when the form is valid or the item has no form
+     * @since 1.1
+     */
+    List<FieldError> validateForm(String item, String formJson);
 }

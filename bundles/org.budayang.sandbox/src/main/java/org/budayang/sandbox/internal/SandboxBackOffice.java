@@ -15,6 +15,8 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -36,7 +38,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Component(service = Servlet.class, configurationPid = "org.budayang.sandbox")
 @Designate(ocd = SandboxBackOffice.Config.class)
 @HttpWhiteboardServletName("budayang-sandbox")
-@HttpWhiteboardServletPattern("/sandbox/*")
+@HttpWhiteboardServletPattern("/*")
+@HttpWhiteboardContextSelect("(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME + "=" + SandboxContext.NAME + ")")
 public final class SandboxBackOffice extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SandboxBackOffice.class);

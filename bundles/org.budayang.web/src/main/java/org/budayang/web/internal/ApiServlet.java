@@ -17,10 +17,9 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.budayang.api.cases.CaseException;
 import org.budayang.api.cases.CaseService;
+import org.budayang.api.cases.FormRejected;
 import org.budayang.api.catalogue.Catalogue;
 import org.budayang.api.catalogue.Department;
-import org.budayang.api.catalogue.Material;
-import org.budayang.api.catalogue.Situation;
 import org.budayang.api.catalogue.Item;
 import org.budayang.api.catalogue.LocalizedText;
 import org.budayang.api.hall.Hall;
@@ -75,6 +74,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient Authenticator auth;
     private final transient CitizenApi citizens;
     private final transient CasesApi cases;
+    private final transient GuideApi guide;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
@@ -89,6 +89,7 @@ public final class ApiServlet extends HttpServlet {
         this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
         this.citizens = new CitizenApi(halls, sessions);
         this.cases = new CasesApi(caseService, citizens, auth);
+        this.guide = new GuideApi(catalogue, caseService, citizens);
     }
 
     @Override
@@ -97,6 +98,8 @@ public final class ApiServlet extends HttpServlet {
             route(req, resp);
         } catch (ApiException e) {
             Json.error(resp, e.status, e.code, e.getMessage(), e.detail);
+        } catch (FormRejected e) {
+            Json.error(resp, 400, "invalid_form", e.getMessage(), GuideApi.fieldsJson(e.errors()));
         } catch (CaseException e) {
             ApiException a = CasesApi.map(e);
             Json.error(resp, a.status, a.code, a.getMessage(), null);
@@ -174,10 +177,11 @@ public final class ApiServlet extends HttpServlet {
             }
             case "items" -> {
                 if (n == 3 && p.get(2).equals("guide") && m.equals("GET")) {
-                    Json.write(resp, 200, guideJson(catalogue.item(p.get(1))
-                            .orElseThrow(() -> ApiException.notFound("no item '" + p.get(1) + "'"))));
+                    guide.guide(req, resp, p.get(1));
+                } else if (n == 3 && p.get(2).equals("form") && m.equals("GET")) {
+                    guide.form(req, resp, p.get(1));
                 } else {
-                    unsupported(n == 3 && p.get(2).equals("guide"), m);
+                    unsupported(n == 3 && (p.get(2).equals("guide") || p.get(2).equals("form")), m);
                 }
             }
             case "cases" -> {
@@ -407,38 +411,6 @@ public final class ApiServlet extends HttpServlet {
                 in.put("paper", i.materials().stream().anyMatch(mat -> mat.paper()));
             }
         }
-        return o;
-    }
-
-    /** What an item needs: its situations, and for each the exact materials to bring. */
-    static ObjectNode guideJson(Item item) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("item", item.code());
-        o.put("department", item.department());
-        o.set("name", text(item.name()));
-        o.put("kind", item.kind().name().toLowerCase());
-        java.util.Map<String, Material> byCode = new java.util.HashMap<>();
-        ArrayNode all = o.putArray("materials");
-        for (Material mat : item.materials()) {
-            byCode.put(mat.code(), mat);
-            all.add(materialJson(mat));
-        }
-        ArrayNode situations = o.putArray("situations");
-        for (Situation s : item.situations()) {
-            ObjectNode sn = situations.addObject();
-            sn.put("code", s.code());
-            sn.set("name", text(s.name()));
-            ArrayNode mats = sn.putArray("materials");
-            s.materials().forEach(code -> mats.add(materialJson(byCode.get(code))));
-        }
-        return o;
-    }
-
-    private static ObjectNode materialJson(Material m) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        o.put("code", m.code());
-        o.set("name", text(m.name()));
-        o.put("paper", m.paper());
         return o;
     }
 

@@ -123,7 +123,9 @@ final class Json {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("error", code);
         o.put("message", message);
-        if (detail instanceof JsonNode node) {
+        if (detail instanceof com.fasterxml.jackson.databind.node.ArrayNode fields) {
+            o.set("fields", fields);
+        } else if (detail instanceof JsonNode node) {
             o.set("module", node);
         }
         byte[] body = o.toString().getBytes(StandardCharsets.UTF_8);

@@ -29,6 +29,9 @@ import org.budayang.api.cases.CaseException;
 import org.budayang.api.cases.CaseRecord;
 import org.budayang.api.cases.CaseService;
 import org.budayang.api.cases.CaseStatus;
+import org.budayang.api.cases.FormRejected;
+import org.budayang.api.catalogue.Catalogue;
+import org.budayang.api.catalogue.FieldError;
 import org.budayang.api.catalogue.Item;
 import org.budayang.api.catalogue.Situation;
 import org.budayang.api.hall.Menu;
@@ -67,6 +70,7 @@ public final class CaseServiceImpl implements CaseService {
 
     private final DataSource db;
     private final MenuService menus;
+    private final Catalogue catalogue;
     private final IdVault vault;
     private final int maxBackoff;
     private final Map<String, BackOffice> backOffices = new ConcurrentHashMap<>();
@@ -74,9 +78,10 @@ public final class CaseServiceImpl implements CaseService {
 
     @Activate
     public CaseServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference MenuService menus,
-            CasesConfig config) throws IOException {
+            @Reference Catalogue catalogue, CasesConfig config) throws IOException {
         this.db = db;
         this.menus = menus;
+        this.catalogue = catalogue;
         this.vault = IdVault.load(config.data_key(),
                 Path.of(System.getProperty("karaf.data", "data"), "budayang", "keys", "data.key"));
         this.maxBackoff = Math.max(1, config.forward_max_backoff_seconds());
@@ -116,6 +121,10 @@ public final class CaseServiceImpl implements CaseService {
         Item item = offered(session.terminal(), itemCode);
         checkSituation(item, situation);
         String form = checkForm(formJson);
+        List<FieldError> problems = catalogue.validateForm(item.code(), form);
+        if (!problems.isEmpty()) {
+            throw new FormRejected(problems);
+        }
         Person applicant = session.person();
         String idHash = vault.hash(applicant.id().value());
         Instant now = Instant.now();

@@ -2,7 +2,11 @@ package org.budayang.core.catalogue.internal;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +18,7 @@ import org.budayang.api.catalogue.Item;
 import org.budayang.api.catalogue.ItemKind;
 import org.budayang.api.catalogue.LocalizedText;
 import org.budayang.api.catalogue.Material;
+import org.budayang.api.catalogue.Question;
 import org.budayang.api.catalogue.Situation;
 
 import com.fasterxml.jackson.core.JsonParseException;
@@ -68,11 +73,14 @@ public final class DescriptorParser {
                     + "' does not match the manifest header Budayang-Module: " + declaredDepartment);
         }
         Department department = new Department(code, dept.text("name"));
-        List<Obj> itemNodes = top.array("items", Set.of("code", "name", "kind", "requires", "materials", "situations"));
+        List<Obj> itemNodes = top.array("items", Set.of("code", "name", "kind", "requires", "materials", "situations",
+                "questions", "form"));
         if (itemNodes.isEmpty()) {
             throw new DescriptorException("items", "a module must offer at least one item");
         }
         List<Item> items = new ArrayList<>();
+        Map<String, List<Question>> questions = new HashMap<>();
+        Map<String, FormSchema> forms = new HashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         for (Obj node : itemNodes) {
             Item item = item(node, code);
@@ -80,8 +88,74 @@ public final class DescriptorParser {
                 throw new DescriptorException(node.path + ".code", "duplicate item code '" + item.code() + "'");
             }
             items.add(item);
+            if (node.has("questions")) {
+                questions.put(item.code(), questions(node, item));
+            }
+            if (node.has("form")) {
+                try {
+                    forms.put(item.code(), FormSchema.compile(node.required("form")));
+                } catch (IllegalArgumentException e) {
+                    throw new DescriptorException(node.at("form"), e.getMessage());
+                }
+            }
         }
-        return new ModuleDescriptor(department, items);
+        return new ModuleDescriptor(department, items, questions, forms);
+    }
+
+    /**
+     * The guidance tree: every answer leads to another question or settles a situation of the
+     * item, the first question is the start, and no path loops back.
+     */
+    private static List<Question> questions(Obj item, Item parsed) throws DescriptorException {
+        if (parsed.situations().isEmpty()) {
+            throw new DescriptorException(item.at("questions"), "guidance questions need situations to lead to");
+        }
+        Set<String> situationCodes = new HashSet<>();
+        parsed.situations().forEach(s -> situationCodes.add(s.code()));
+        List<Obj> nodes = item.array("questions", Set.of("code", "text", "answers"));
+        if (nodes.isEmpty()) {
+            throw new DescriptorException(item.at("questions"), "leave it out rather than empty");
+        }
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            String qc = nodes.get(i).string("code", LOCAL_CODE);
+            if (index.put(qc, i) != null) {
+                throw new DescriptorException(nodes.get(i).at("code"), "duplicate question code '" + qc + "'");
+            }
+        }
+        List<Question> out = new ArrayList<>();
+        for (Obj q : nodes) {
+            List<Question.Answer> answers = new ArrayList<>();
+            Set<String> answerCodes = new HashSet<>();
+            List<Obj> answerNodes = q.array("answers", Set.of("code", "text", "next", "situation"));
+            if (answerNodes.size() < 2) {
+                throw new DescriptorException(q.at("answers"), "a question needs at least two answers");
+            }
+            for (Obj a : answerNodes) {
+                String ac = a.string("code", LOCAL_CODE);
+                if (!answerCodes.add(ac)) {
+                    throw new DescriptorException(a.at("code"), "duplicate answer code '" + ac + "'");
+                }
+                boolean hasNext = a.has("next");
+                if (hasNext == a.has("situation")) {
+                    throw new DescriptorException(a.path, "an answer has either 'next' (a question) or 'situation', not "
+                            + (hasNext ? "both" : "neither"));
+                }
+                String next = hasNext ? a.string("next", LOCAL_CODE) : null;
+                String situation = hasNext ? null : a.string("situation", LOCAL_CODE);
+                if (next != null && (!index.containsKey(next) || index.get(next) <= index.get(q.string("code", null)))) {
+                    throw new DescriptorException(a.at("next"), index.containsKey(next)
+                            ? "'" + next + "' comes before this question; guidance only goes forward (no loops)"
+                            : "no question '" + next + "' in " + item.at("questions"));
+                }
+                if (situation != null && !situationCodes.contains(situation)) {
+                    throw new DescriptorException(a.at("situation"), "no situation '" + situation + "' in " + item.at("situations"));
+                }
+                answers.add(new Question.Answer(ac, a.text("text"), next, situation));
+            }
+            out.add(new Question(q.string("code", null), q.text("text"), answers));
+        }
+        return out;
     }
 
     private static Item item(Obj o, String department) throws DescriptorException {

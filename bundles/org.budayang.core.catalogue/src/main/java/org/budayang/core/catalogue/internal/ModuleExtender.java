@@ -25,7 +25,10 @@ import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.budayang.api.catalogue.Catalogue;
 import org.budayang.api.catalogue.Department;
+import org.budayang.api.catalogue.FieldError;
 import org.budayang.api.catalogue.Item;
+import org.budayang.api.catalogue.LocalizedText;
+import org.budayang.api.catalogue.Question;
 import org.budayang.api.module.ModuleAdmin;
 import org.budayang.api.module.ModuleException;
 import org.budayang.api.module.ModuleInfo;
@@ -46,6 +49,8 @@ import org.osgi.util.tracker.BundleTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * The module extender: loads the descriptor of every started bundle that carries the
  * {@code Budayang-Module} header, and drops it when the bundle stops. Also installs, upgrades
@@ -57,6 +62,7 @@ import org.slf4j.LoggerFactory;
 public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAdmin, BundleTrackerCustomizer<Bundle> {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleExtender.class);
     static final int MAX_JAR_BYTES = 64 * 1024 * 1024;
+    private static final ObjectMapper FORM_READER = new ObjectMapper();
 
     /** One loaded module. */
     record Loaded(ModuleInfo info, ModuleDescriptor descriptor) {
@@ -152,6 +158,11 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         } catch (IOException e) {
             refuse(bundle, department, "(file)", "unreadable: " + e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // A fault of ours must not take the extender down: refuse this one and go on.
+            LOG.error("Could not read the descriptor of {}", bundle.getSymbolicName(), e);
+            refuse(bundle, department, "(file)", "could not be read: " + e);
+            return;
         }
         synchronized (lock) {
             Snapshot s = snapshot;
@@ -244,6 +255,42 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     @Override
     public Optional<Item> item(String code) {
         return Optional.ofNullable(snapshot.items().get(code));
+    }
+
+    @Override
+    public List<Question> questions(String item) {
+        Item i = snapshot.items().get(item);
+        if (i == null) {
+            return List.of();
+        }
+        Loaded l = snapshot.active().get(i.department());
+        return l == null ? List.of() : l.descriptor().questions().getOrDefault(item, List.of());
+    }
+
+    @Override
+    public Optional<String> formSchema(String item) {
+        return form(item).map(FormSchema::text);
+    }
+
+    @Override
+    public List<FieldError> validateForm(String item, String formJson) {
+        Optional<FormSchema> schema = form(item);
+        if (schema.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return schema.get().validate(FORM_READER.readTree(formJson));
+        } catch (IOException e) {
+            return List.of(new FieldError("(form)",
+                    new LocalizedText("表单不是有效的 JSON", "the form is not valid JSON")));
+        }
+    }
+
+    private Optional<FormSchema> form(String item) {
+        Snapshot s = snapshot;
+        Item i = s.items().get(item);
+        Loaded l = i == null ? null : s.active().get(i.department());
+        return l == null ? Optional.empty() : Optional.ofNullable(l.descriptor().forms().get(item));
     }
 
     @Override
