@@ -18,6 +18,8 @@ import javax.servlet.http.HttpServletResponse;
 import org.budayang.api.cases.CaseException;
 import org.budayang.api.cases.CaseService;
 import org.budayang.api.catalogue.Catalogue;
+import org.budayang.api.docs.DocumentException;
+import org.budayang.api.docs.DocumentService;
 import org.budayang.api.catalogue.Department;
 import org.budayang.api.catalogue.Material;
 import org.budayang.api.catalogue.Situation;
@@ -75,12 +77,13 @@ public final class ApiServlet extends HttpServlet {
     private final transient Authenticator auth;
     private final transient CitizenApi citizens;
     private final transient CasesApi cases;
+    private final transient DocumentsApi documents;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
     public ApiServlet(@Reference ModuleRegistry modules, @Reference Catalogue catalogue, @Reference ModuleAdmin moduleAdmin,
             @Reference HallService halls, @Reference MenuService menus, @Reference SessionService sessions,
-            @Reference CaseService caseService, WebConfig config) {
+            @Reference CaseService caseService, @Reference DocumentService documentService, WebConfig config) {
         this.modules = modules;
         this.catalogue = catalogue;
         this.moduleAdmin = moduleAdmin;
@@ -89,6 +92,7 @@ public final class ApiServlet extends HttpServlet {
         this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
         this.citizens = new CitizenApi(halls, sessions);
         this.cases = new CasesApi(caseService, citizens, auth);
+        this.documents = new DocumentsApi(documentService, citizens);
     }
 
     @Override
@@ -99,6 +103,9 @@ public final class ApiServlet extends HttpServlet {
             Json.error(resp, e.status, e.code, e.getMessage(), e.detail);
         } catch (CaseException e) {
             ApiException a = CasesApi.map(e);
+            Json.error(resp, a.status, a.code, a.getMessage(), null);
+        } catch (DocumentException e) {
+            ApiException a = DocumentsApi.map(e);
             Json.error(resp, a.status, a.code, a.getMessage(), null);
         } catch (HallException e) {
             int status = switch (e.kind()) {
@@ -176,8 +183,10 @@ public final class ApiServlet extends HttpServlet {
                 if (n == 3 && p.get(2).equals("guide") && m.equals("GET")) {
                     Json.write(resp, 200, guideJson(catalogue.item(p.get(1))
                             .orElseThrow(() -> ApiException.notFound("no item '" + p.get(1) + "'"))));
+                } else if (n == 3 && p.get(2).equals("documents") && m.equals("POST")) {
+                    documents.issue(req, resp, p.get(1));
                 } else {
-                    unsupported(n == 3 && p.get(2).equals("guide"), m);
+                    unsupported(n == 3 && (p.get(2).equals("guide") || p.get(2).equals("documents")), m);
                 }
             }
             case "cases" -> {
