@@ -69,8 +69,8 @@ public class CaseLifecycleIT extends ItSupport {
         Dictionary<String, Object> p = new Hashtable<>();
         p.put("available", up);
         c.update(p);
-        // The sandbox answers 503 while down. Reconfiguring re-registers its servlet, so "up" means
-        // its own JSON 404 for an unknown case, not Jetty's page while the servlet is away.
+        // The sandbox answers 503 while down; "up" is its own JSON 404 for an unknown case
+        // (not a Jetty error page), once the new setting has been applied.
         await("sandbox " + (up ? "up" : "down"), 10_000, () -> sandbox("GET", "/sandbox/tax/cases/none"),
                 r -> up ? r.status() == 404 && r.text().contains("no such case here") : r.status() == 503);
     }

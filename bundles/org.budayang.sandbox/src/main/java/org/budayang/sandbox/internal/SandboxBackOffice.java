@@ -2,8 +2,11 @@ package org.budayang.sandbox.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,16 +17,11 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,50 +30,37 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A sandbox of the departments' back offices: takes cases at {@code POST /sandbox/<dept>/cases}
  * (HTTP Basic, idempotent on the case number) and shows what it received at
- * {@code GET /sandbox/<dept>/cases/<caseNumber>}. It can be made slow or unavailable through
+ * {@code GET /sandbox/<dept>/cases/<caseNumber>}, and answers what the department knows about a
+ * person at {@code GET /sandbox/<dept>/people/<idNumber>/records?item=<code>} (made-up,
+ * deterministic data: {@link SandboxRecords}). It can be made slow or unavailable through
  * its configuration, which is how outages are rehearsed.
  */
-@Component(service = Servlet.class, configurationPid = "org.budayang.sandbox")
-@Designate(ocd = SandboxBackOffice.Config.class)
+@Component(service = Servlet.class)
 @HttpWhiteboardServletName("budayang-sandbox")
 @HttpWhiteboardServletPattern("/*")
 @HttpWhiteboardContextSelect("(" + HttpWhiteboardConstants.HTTP_WHITEBOARD_CONTEXT_NAME + "=" + SandboxContext.NAME + ")")
 public final class SandboxBackOffice extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(SandboxBackOffice.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
-    @ObjectClassDefinition(name = "Budayang sandbox back office")
-    @interface Config {
-        @AttributeDefinition(description = "false: answer 503 to everything, as a back office that is down")
-        boolean available() default true;
-
-        @AttributeDefinition(description = "Milliseconds to wait before answering, as a slow back office")
-        int delay_ms() default 0;
-
-        String user() default "sandbox";
-
-        String password() default "sandbox";
-    }
-
-    private volatile Config config;
+    private final transient SandboxSettings settings;
     private final transient Map<String, ObjectNode> received = new ConcurrentHashMap<>();
     private final transient AtomicLong sequence = new AtomicLong();
 
+    /**
+     * The settings live in their own component: were this servlet configured itself, every
+     * change would alter its service properties and make the whiteboard re-register it, and a
+     * request arriving meanwhile could deadlock with SCR and leave the servlet broken.
+     */
     @Activate
-    public SandboxBackOffice(Config config) {
-        this.config = config;
-    }
-
-    @Modified
-    void modified(Config config) {
-        this.config = config;
-        LOG.info("Sandbox back office {}", config.available() ? "available" : "DOWN");
+    public SandboxBackOffice(@Reference SandboxSettings settings) {
+        this.settings = settings;
     }
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Config c = config;
+        SandboxSettings.Config c = settings.config();
         if (c.delay_ms() > 0) {
             try {
                 Thread.sleep(c.delay_ms());
@@ -123,6 +108,18 @@ public final class SandboxBackOffice extends HttpServlet {
                             id.textValue().substring(0, 6) + "********" + id.textValue().substring(14));
                 }
                 send(resp, 200, shown.toString());
+            }
+        } else if (p.length == 4 && p[1].equals("people") && p[3].equals("records") && req.getMethod().equals("GET")) {
+            String item = req.getParameter("item") == null ? "" : req.getParameter("item");
+            if (!p[2].matches("[0-9]{17}[0-9X]")) {
+                send(resp, 400, "{\"error\":\"invalid\",\"message\":\"not a resident ID number\"}");
+                return;
+            }
+            Optional<ObjectNode> records = SandboxRecords.records(p[0], p[2], item, LocalDate.now(CHINA));
+            if (records.isEmpty()) {
+                send(resp, 404, "{\"error\":\"no_records\",\"message\":\"this department holds no records of this person\"}");
+            } else {
+                send(resp, 200, records.get().toString());
             }
         } else {
             send(resp, 404, "{\"error\":\"not_found\",\"message\":\"no such sandbox resource\"}");

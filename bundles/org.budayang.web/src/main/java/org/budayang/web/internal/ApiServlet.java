@@ -19,6 +19,8 @@ import org.budayang.api.cases.CaseException;
 import org.budayang.api.cases.CaseService;
 import org.budayang.api.cases.FormRejected;
 import org.budayang.api.catalogue.Catalogue;
+import org.budayang.api.docs.DocumentException;
+import org.budayang.api.docs.DocumentService;
 import org.budayang.api.catalogue.Department;
 import org.budayang.api.catalogue.Item;
 import org.budayang.api.catalogue.LocalizedText;
@@ -75,12 +77,13 @@ public final class ApiServlet extends HttpServlet {
     private final transient CitizenApi citizens;
     private final transient CasesApi cases;
     private final transient GuideApi guide;
+    private final transient DocumentsApi documents;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
     public ApiServlet(@Reference ModuleRegistry modules, @Reference Catalogue catalogue, @Reference ModuleAdmin moduleAdmin,
             @Reference HallService halls, @Reference MenuService menus, @Reference SessionService sessions,
-            @Reference CaseService caseService, WebConfig config) {
+            @Reference CaseService caseService, @Reference DocumentService documentService, WebConfig config) {
         this.modules = modules;
         this.catalogue = catalogue;
         this.moduleAdmin = moduleAdmin;
@@ -90,6 +93,7 @@ public final class ApiServlet extends HttpServlet {
         this.citizens = new CitizenApi(halls, sessions);
         this.cases = new CasesApi(caseService, citizens, auth);
         this.guide = new GuideApi(catalogue, caseService, citizens);
+        this.documents = new DocumentsApi(documentService, citizens);
     }
 
     @Override
@@ -102,6 +106,9 @@ public final class ApiServlet extends HttpServlet {
             Json.error(resp, 400, "invalid_form", e.getMessage(), GuideApi.fieldsJson(e.errors()));
         } catch (CaseException e) {
             ApiException a = CasesApi.map(e);
+            Json.error(resp, a.status, a.code, a.getMessage(), null);
+        } catch (DocumentException e) {
+            ApiException a = DocumentsApi.map(e);
             Json.error(resp, a.status, a.code, a.getMessage(), null);
         } catch (HallException e) {
             int status = switch (e.kind()) {
@@ -180,8 +187,10 @@ public final class ApiServlet extends HttpServlet {
                     guide.guide(req, resp, p.get(1));
                 } else if (n == 3 && p.get(2).equals("form") && m.equals("GET")) {
                     guide.form(req, resp, p.get(1));
+                } else if (n == 3 && p.get(2).equals("documents") && m.equals("POST")) {
+                    documents.issue(req, resp, p.get(1));
                 } else {
-                    unsupported(n == 3 && (p.get(2).equals("guide") || p.get(2).equals("form")), m);
+                    unsupported(n == 3 && (p.get(2).equals("guide") || p.get(2).equals("form") || p.get(2).equals("documents")), m);
                 }
             }
             case "cases" -> {
