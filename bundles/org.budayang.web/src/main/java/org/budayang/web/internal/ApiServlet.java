@@ -30,6 +30,7 @@ import org.budayang.api.hall.Menu;
 import org.budayang.api.hall.MenuService;
 import org.budayang.api.hall.Registration;
 import org.budayang.api.hall.Terminal;
+import org.budayang.api.identity.RedirectLogin;
 import org.budayang.api.identity.SessionService;
 import org.budayang.api.module.ModuleAdmin;
 import org.budayang.api.module.ModuleException;
@@ -39,6 +40,8 @@ import org.budayang.api.module.ModuleState;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
@@ -75,6 +78,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient Authenticator auth;
     private final transient CitizenApi citizens;
     private final transient CasesApi cases;
+    private final transient RedirectLoginApi redirectLogins;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
@@ -89,6 +93,17 @@ public final class ApiServlet extends HttpServlet {
         this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
         this.citizens = new CitizenApi(halls, sessions);
         this.cases = new CasesApi(caseService, citizens, auth);
+        this.redirectLogins = new RedirectLoginApi(halls, citizens);
+    }
+
+    /** Dynamic: a login method's bundle or configuration may change without restarting the API. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addRedirectLogin(RedirectLogin login) {
+        redirectLogins.add(login);
+    }
+
+    void removeRedirectLogin(RedirectLogin login) {
+        redirectLogins.remove(login);
     }
 
     @Override
@@ -167,9 +182,12 @@ public final class ApiServlet extends HttpServlet {
                     citizens.login(req, resp, p.get(1));
                 } else if (n == 4 && p.get(2).equals("sessions") && m.equals("DELETE")) {
                     citizens.logout(req, resp, p.get(1), p.get(3));
+                } else if (n == 4 && p.get(2).equals(RedirectLoginApi.OIDC) && p.get(3).equals("start") && m.equals("POST")) {
+                    redirectLogins.start(req, resp, p.get(1), RedirectLoginApi.OIDC);
                 } else {
                     unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")))
-                            || (n == 4 && p.get(2).equals("sessions")), m);
+                            || (n == 4 && (p.get(2).equals("sessions")
+                                    || (p.get(2).equals(RedirectLoginApi.OIDC) && p.get(3).equals("start")))), m);
                 }
             }
             case "items" -> {
@@ -191,6 +209,13 @@ public final class ApiServlet extends HttpServlet {
                     cases.advance(req, resp, p.get(1));
                 } else {
                     unsupported(n <= 2 || (n == 3 && p.get(2).equals("transitions")), m);
+                }
+            }
+            case RedirectLoginApi.OIDC -> {
+                if (n == 2 && p.get(1).equals("callback") && m.equals("GET")) {
+                    redirectLogins.callback(req, resp, RedirectLoginApi.OIDC);
+                } else {
+                    unsupported(n == 2 && p.get(1).equals("callback"), m);
                 }
             }
             case "me" -> {
