@@ -31,6 +31,7 @@ import org.budayang.api.hall.Menu;
 import org.budayang.api.hall.MenuService;
 import org.budayang.api.hall.Registration;
 import org.budayang.api.hall.Terminal;
+import org.budayang.api.identity.RedirectLogin;
 import org.budayang.api.identity.SessionService;
 import org.budayang.api.module.ModuleAdmin;
 import org.budayang.api.module.ModuleException;
@@ -40,6 +41,8 @@ import org.budayang.api.module.ModuleState;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
@@ -78,6 +81,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient CasesApi cases;
     private final transient GuideApi guide;
     private final transient DocumentsApi documents;
+    private final transient RedirectLoginApi redirectLogins;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
@@ -94,6 +98,17 @@ public final class ApiServlet extends HttpServlet {
         this.cases = new CasesApi(caseService, citizens, auth);
         this.guide = new GuideApi(catalogue, caseService, citizens);
         this.documents = new DocumentsApi(documentService, citizens);
+        this.redirectLogins = new RedirectLoginApi(halls, citizens);
+    }
+
+    /** Dynamic: a login method's bundle or configuration may change without restarting the API. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addRedirectLogin(RedirectLogin login) {
+        redirectLogins.add(login);
+    }
+
+    void removeRedirectLogin(RedirectLogin login) {
+        redirectLogins.remove(login);
     }
 
     @Override
@@ -177,9 +192,12 @@ public final class ApiServlet extends HttpServlet {
                     citizens.login(req, resp, p.get(1));
                 } else if (n == 4 && p.get(2).equals("sessions") && m.equals("DELETE")) {
                     citizens.logout(req, resp, p.get(1), p.get(3));
+                } else if (n == 4 && p.get(2).equals(RedirectLoginApi.OIDC) && p.get(3).equals("start") && m.equals("POST")) {
+                    redirectLogins.start(req, resp, p.get(1), RedirectLoginApi.OIDC);
                 } else {
                     unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")))
-                            || (n == 4 && p.get(2).equals("sessions")), m);
+                            || (n == 4 && (p.get(2).equals("sessions")
+                                    || (p.get(2).equals(RedirectLoginApi.OIDC) && p.get(3).equals("start")))), m);
                 }
             }
             case "items" -> {
@@ -204,6 +222,13 @@ public final class ApiServlet extends HttpServlet {
                     cases.advance(req, resp, p.get(1));
                 } else {
                     unsupported(n <= 2 || (n == 3 && p.get(2).equals("transitions")), m);
+                }
+            }
+            case RedirectLoginApi.OIDC -> {
+                if (n == 2 && p.get(1).equals("callback") && m.equals("GET")) {
+                    redirectLogins.callback(req, resp, RedirectLoginApi.OIDC);
+                } else {
+                    unsupported(n == 2 && p.get(1).equals("callback"), m);
                 }
             }
             case "me" -> {

@@ -43,7 +43,12 @@ final class CitizenApi {
         try {
             opened = sessions.open(terminal, method, credentials);
         } catch (LoginRejected e) {
-            int status = e.code().equals("unknown_method") ? 400 : 403;
+            // A provider that cannot be reached is not the caller's mistake: 503, so a terminal retries.
+            int status = switch (e.code()) {
+                case "unknown_method" -> 400;
+                case "provider_unavailable" -> 503;
+                default -> 403;
+            };
             throw new ApiException(status, e.code(), e.getMessage());
         }
         ObjectNode o = sessionJson(opened.session());
@@ -75,7 +80,7 @@ final class CitizenApi {
                 "log in at a terminal first (the session may have ended by logout or idle timeout)"));
     }
 
-    private void requireTerminal(HttpServletRequest req, String terminal) {
+    void requireTerminal(HttpServletRequest req, String terminal) {
         if (halls.terminal(terminal).isEmpty()) {
             throw ApiException.notFound("no terminal '" + terminal + "'");
         }
