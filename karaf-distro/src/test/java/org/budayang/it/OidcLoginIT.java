@@ -49,6 +49,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 @ExamReactorStrategy(PerClass.class)
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class OidcLoginIT extends ItSupport {
+    /** Our own address as the provider redirects browsers to it (ports shift like the others). */
+    static String ourBase() {
+        return "http://127.0.0.1:" + (18180 + 7 + shift());
+    }
+
     /** The provider's port, shifted with the containers' ports (see ItSupport.shift). */
     static int providerPort() {
         return 18207 + shift();
@@ -69,7 +74,7 @@ public class OidcLoginIT extends ItSupport {
         o.add(editConfigurationFilePut(cfg, "issuer", ISSUER));
         o.add(editConfigurationFilePut(cfg, "client.id", CLIENT));
         o.add(editConfigurationFilePut(cfg, "client.secret", "it-secret"));
-        o.add(editConfigurationFilePut(cfg, "redirect.uri", "http://127.0.0.1:18187/api/v1/oidc/callback"));
+        o.add(editConfigurationFilePut(cfg, "redirect.uri", ourBase() + "/api/v1/oidc/callback"));
         o.add(editConfigurationFilePut(cfg, "timeout.seconds", "5"));
         o.add(editConfigurationFilePut("etc/system.properties", PID_PROPERTY, String.valueOf(pid)));
         return options(o);
@@ -153,7 +158,7 @@ public class OidcLoginIT extends ItSupport {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
         assertEquals(r.status() + " " + (r.raw() == null ? "" : r.text()), 302, r.status());
         String location = r.header("Location");
-        assertTrue(location, location.startsWith("http://127.0.0.1:18187/api/v1/oidc/callback?"));
+        assertTrue(location, location.startsWith(ourBase() + "/api/v1/oidc/callback?"));
         return location;
     }
 
@@ -245,7 +250,7 @@ public class OidcLoginIT extends ItSupport {
         start("demo-02", "demo-01-terminal-token").error(401, "terminal_unauthorized");
         start("nowhere", "demo-01-terminal-token").error(404, "not_found");
         session("demo-02", "never-started").error(403, "unknown_state");
-        Reply unknown = callback("http://127.0.0.1:18187/api/v1/oidc/callback?code=abc&state=never-started");
+        Reply unknown = callback(ourBase() + "/api/v1/oidc/callback?code=abc&state=never-started");
         assertEquals(400, unknown.status());
         assertTrue(unknown.text(), unknown.text().contains("unknown_state"));
 
@@ -276,7 +281,7 @@ public class OidcLoginIT extends ItSupport {
         JsonNode a = started("demo-01");
         JsonNode b = started("demo-01");
         String code = query(loginAtProvider(a.path("authorizationUrl").asText(), claims(WANG, "王五"))).get("code");
-        Reply swapped = callback("http://127.0.0.1:18187/api/v1/oidc/callback?code=" + enc(code) + "&state="
+        Reply swapped = callback(ourBase() + "/api/v1/oidc/callback?code=" + enc(code) + "&state="
                 + enc(b.path("state").asText()));
         assertEquals(swapped.text(), 403, swapped.status());
         session("demo-01", b.path("state").asText()).error(403, "invalid_token");
@@ -294,7 +299,7 @@ public class OidcLoginIT extends ItSupport {
 
         // The citizen cancels at the provider: it sends the browser back with an error.
         JsonNode u = started("demo-03");
-        Reply denied = callback("http://127.0.0.1:18187/api/v1/oidc/callback?error=access_denied&state="
+        Reply denied = callback(ourBase() + "/api/v1/oidc/callback?error=access_denied&state="
                 + enc(u.path("state").asText()));
         assertEquals(403, denied.status());
         session("demo-03", u.path("state").asText()).error(403, "login_denied");
