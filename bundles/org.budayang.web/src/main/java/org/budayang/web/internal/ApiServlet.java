@@ -17,6 +17,7 @@ import javax.servlet.http.HttpServletResponse;
 
 import org.budayang.api.cases.CaseException;
 import org.budayang.api.cases.CaseService;
+import org.budayang.api.cases.DraftService;
 import org.budayang.api.cases.FormRejected;
 import org.budayang.api.catalogue.Catalogue;
 import org.budayang.api.docs.DocumentException;
@@ -80,6 +81,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient CitizenApi citizens;
     private final transient CasesApi cases;
     private final transient GuideApi guide;
+    private final transient DraftsApi drafts;
     private final transient DocumentsApi documents;
     private final transient RedirectLoginApi redirectLogins;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
@@ -87,7 +89,8 @@ public final class ApiServlet extends HttpServlet {
     @Activate
     public ApiServlet(@Reference ModuleRegistry modules, @Reference Catalogue catalogue, @Reference ModuleAdmin moduleAdmin,
             @Reference HallService halls, @Reference MenuService menus, @Reference SessionService sessions,
-            @Reference CaseService caseService, @Reference DocumentService documentService, WebConfig config) {
+            @Reference CaseService caseService, @Reference DocumentService documentService,
+            @Reference DraftService draftService, WebConfig config) {
         this.modules = modules;
         this.catalogue = catalogue;
         this.moduleAdmin = moduleAdmin;
@@ -97,6 +100,7 @@ public final class ApiServlet extends HttpServlet {
         this.citizens = new CitizenApi(halls, sessions);
         this.cases = new CasesApi(caseService, citizens, auth);
         this.guide = new GuideApi(catalogue, caseService, citizens);
+        this.drafts = new DraftsApi(draftService, catalogue, citizens);
         this.documents = new DocumentsApi(documentService, citizens);
         this.redirectLogins = new RedirectLoginApi(halls, citizens);
     }
@@ -229,6 +233,17 @@ public final class ApiServlet extends HttpServlet {
                     redirectLogins.callback(req, resp, RedirectLoginApi.OIDC);
                 } else {
                     unsupported(n == 2 && p.get(1).equals("callback"), m);
+                }
+            }
+            case "drafts" -> {
+                if (n == 1 && m.equals("POST")) {
+                    drafts.create(req, resp);
+                } else if (n == 2 && m.equals("GET")) {
+                    drafts.get(req, resp, p.get(1));
+                } else if (n == 2 && m.equals("PUT")) {
+                    drafts.save(req, resp, p.get(1));
+                } else {
+                    unsupported(n <= 2, m);
                 }
             }
             case "me" -> {

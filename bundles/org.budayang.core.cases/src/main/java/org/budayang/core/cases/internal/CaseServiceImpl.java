@@ -1,7 +1,5 @@
 package org.budayang.core.cases.internal;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,7 +57,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * is down never loses a case: it stays marked unforwarded and a background pass retries with
  * back-off until the back office takes it.
  */
-@Component(configurationPid = "org.budayang.cases")
+@Component(configurationPid = "org.budayang.cases", service = { CaseService.class, CaseServiceImpl.class })
 @Designate(ocd = CasesConfig.class)
 public final class CaseServiceImpl implements CaseService {
     private static final Logger LOG = LoggerFactory.getLogger(CaseServiceImpl.class);
@@ -78,12 +76,11 @@ public final class CaseServiceImpl implements CaseService {
 
     @Activate
     public CaseServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference MenuService menus,
-            @Reference Catalogue catalogue, CasesConfig config) throws IOException {
+            @Reference Catalogue catalogue, @Reference IdVault vault, CasesConfig config) {
         this.db = db;
         this.menus = menus;
         this.catalogue = catalogue;
-        this.vault = IdVault.load(config.data_key(),
-                Path.of(System.getProperty("karaf.data", "data"), "budayang", "keys", "data.key"));
+        this.vault = vault;
         this.maxBackoff = Math.max(1, config.forward_max_backoff_seconds());
         this.forwarder = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "budayang-case-forwarder");
@@ -156,6 +153,11 @@ public final class CaseServiceImpl implements CaseService {
     }
 
     private Item offered(String terminal, String itemCode) {
+        return offered(menus, terminal, itemCode);
+    }
+
+    /** The item if the terminal's menu offers it now (module enabled, devices present). */
+    static Item offered(MenuService menus, String terminal, String itemCode) {
         Menu menu = menus.menu(terminal).orElseThrow(() -> new CaseException(CaseException.Kind.NOT_FOUND,
                 "no terminal '" + terminal + "'"));
         for (Menu.Section s : menu.departments()) {
@@ -168,7 +170,7 @@ public final class CaseServiceImpl implements CaseService {
         throw new CaseException(CaseException.Kind.NOT_FOUND, "item '" + itemCode + "' is not offered at terminal " + terminal);
     }
 
-    private static void checkSituation(Item item, String situation) {
+    static void checkSituation(Item item, String situation) {
         if (item.situations().isEmpty()) {
             if (situation != null) {
                 throw new CaseException(CaseException.Kind.INVALID, "item " + item.code() + " has no situations");
@@ -185,7 +187,7 @@ public final class CaseServiceImpl implements CaseService {
         }
     }
 
-    private static String checkForm(String formJson) {
+    static String checkForm(String formJson) {
         String form = formJson == null ? "{}" : formJson;
         if (form.length() > MAX_FORM) {
             throw new CaseException(CaseException.Kind.INVALID, "the form is larger than " + MAX_FORM + " characters");
@@ -201,7 +203,7 @@ public final class CaseServiceImpl implements CaseService {
         }
     }
 
-    private void upsertPerson(Connection c, String idHash, Person p, Instant now) throws SQLException {
+    void upsertPerson(Connection c, String idHash, Person p, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE person SET name = ?, updated_at = ? WHERE id_hash = ?")) {
             bind(ps, p.name(), ts(now), idHash);
             if (ps.executeUpdate() > 0) {

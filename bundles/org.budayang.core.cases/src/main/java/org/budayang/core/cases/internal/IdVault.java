@@ -16,15 +16,25 @@ import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
 /**
  * Keeps resident ID numbers unreadable at rest: AES-256-GCM for the stored value, and a keyed
  * hash (HMAC-SHA256) to find a person without decrypting every row. Both keys derive from one
  * master key, so rotating means re-encrypting with a new master.
  */
-final class IdVault {
+@Component(service = IdVault.class, configurationPid = "org.budayang.cases")
+public final class IdVault {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final SecretKeySpec encKey;
     private final SecretKeySpec macKey;
+
+    /** The configured key, or the one kept under the data folder (made on first start). */
+    @Activate
+    public IdVault(CasesConfig config) throws IOException {
+        this(key(config.data_key(), Path.of(System.getProperty("karaf.data", "data"), "budayang", "keys", "data.key")));
+    }
 
     IdVault(byte[] master) {
         if (master.length < 32) {
@@ -35,9 +45,9 @@ final class IdVault {
     }
 
     /** The configured key (base64), or one kept in a file under the data folder, made on first use. */
-    static IdVault load(String configured, Path keyFile) throws IOException {
+    static byte[] key(String configured, Path keyFile) throws IOException {
         if (configured != null && !configured.isBlank()) {
-            return new IdVault(Base64.getDecoder().decode(configured.strip()));
+            return Base64.getDecoder().decode(configured.strip());
         }
         if (!Files.exists(keyFile)) {
             Files.createDirectories(keyFile.getParent());
@@ -50,7 +60,7 @@ final class IdVault {
                 // Not a POSIX file system: the folder's own protection has to do.
             }
         }
-        return new IdVault(Base64.getDecoder().decode(Files.readString(keyFile).strip()));
+        return Base64.getDecoder().decode(Files.readString(keyFile).strip());
     }
 
     String hash(String idNumber) {
