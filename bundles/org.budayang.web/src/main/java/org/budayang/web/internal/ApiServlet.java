@@ -30,6 +30,7 @@ import org.budayang.api.hall.Menu;
 import org.budayang.api.hall.MenuService;
 import org.budayang.api.hall.Registration;
 import org.budayang.api.hall.Terminal;
+import org.budayang.api.identity.LoginTicketService;
 import org.budayang.api.identity.SessionService;
 import org.budayang.api.module.ModuleAdmin;
 import org.budayang.api.module.ModuleException;
@@ -39,6 +40,7 @@ import org.budayang.api.module.ModuleState;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
@@ -57,6 +59,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Designate(ocd = WebConfig.class)
 @HttpWhiteboardServletName("budayang-api")
 @HttpWhiteboardServletPattern("/api/v1/*")
+// Terminals long-poll their login tickets without holding a thread (LoginTicketApi).
+@HttpWhiteboardServletAsyncSupported
 public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
@@ -75,12 +79,13 @@ public final class ApiServlet extends HttpServlet {
     private final transient Authenticator auth;
     private final transient CitizenApi citizens;
     private final transient CasesApi cases;
+    private final transient LoginTicketApi loginTickets;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
     public ApiServlet(@Reference ModuleRegistry modules, @Reference Catalogue catalogue, @Reference ModuleAdmin moduleAdmin,
             @Reference HallService halls, @Reference MenuService menus, @Reference SessionService sessions,
-            @Reference CaseService caseService, WebConfig config) {
+            @Reference CaseService caseService, @Reference LoginTicketService tickets, WebConfig config) {
         this.modules = modules;
         this.catalogue = catalogue;
         this.moduleAdmin = moduleAdmin;
@@ -89,6 +94,7 @@ public final class ApiServlet extends HttpServlet {
         this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
         this.citizens = new CitizenApi(halls, sessions);
         this.cases = new CasesApi(caseService, citizens, auth);
+        this.loginTickets = new LoginTicketApi(halls, citizens, tickets);
     }
 
     @Override
@@ -167,9 +173,21 @@ public final class ApiServlet extends HttpServlet {
                     citizens.login(req, resp, p.get(1));
                 } else if (n == 4 && p.get(2).equals("sessions") && m.equals("DELETE")) {
                     citizens.logout(req, resp, p.get(1), p.get(3));
+                } else if (n == 3 && p.get(2).equals("login-tickets") && m.equals("POST")) {
+                    loginTickets.issue(req, resp, p.get(1));
+                } else if (n == 4 && p.get(2).equals("login-tickets") && m.equals("GET")) {
+                    loginTickets.poll(req, resp, p.get(1), p.get(3));
                 } else {
-                    unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")))
-                            || (n == 4 && p.get(2).equals("sessions")), m);
+                    unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")
+                            || p.get(2).equals("login-tickets")))
+                            || (n == 4 && (p.get(2).equals("sessions") || p.get(2).equals("login-tickets"))), m);
+                }
+            }
+            case "login-tickets" -> {
+                if (n == 3 && p.get(2).equals("confirmation") && m.equals("POST")) {
+                    loginTickets.confirm(req, resp, p.get(1));
+                } else {
+                    unsupported(n == 3 && p.get(2).equals("confirmation"), m);
                 }
             }
             case "items" -> {
