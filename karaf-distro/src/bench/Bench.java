@@ -24,8 +24,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -38,8 +41,8 @@ import java.util.stream.Stream;
  * the distribution it measures because of stale dependencies.
  *
  * <p>What it measures (see {@link #usage()}): cold start of both distributions, throughput and
- * latency of the menu API against a static file on the same Jetty, hot deploy times, and resident
- * memory. Everything is printed as it happens and again at the end as a Markdown section for
+ * latency of the menu API against a static file on the same Jetty, case submissions (writes to
+ * the embedded Derby) alone and beside the menu load, hot deploy times, and resident memory. Everything is printed as it happens and again at the end as a Markdown section for
  * docs/BENCHMARKS.md.
  *
  * <p>It starts real Karaf processes on the default ports (8181 HTTP, 8101 SSH, 1099/44444 JMX), so
@@ -59,13 +62,22 @@ public final class Bench {
         Path work = Path.of("/tmp/budayang-bench");
         int runs = 3;
         int clients = 50;
+        int citizens = 50;
         int duration = 20;
         int warmup = 3;
         int deployRounds = 5;
         int startTimeout = 180;
         boolean keep;
         String command;
+        Set<String> only = new TreeSet<>(PHASES);
+
+        boolean has(String phase) {
+            return only.contains(phase);
+        }
     }
+
+    /** What --only chooses from, in the order the run goes through them. */
+    static final List<String> PHASES = List.of("start", "menu", "static", "cases", "mixed", "deploy");
 
     static String usage() {
         return """
@@ -78,9 +90,18 @@ public final class Bench {
                   --work DIR            where the distributions are unpacked (default /tmp/budayang-bench)
                   --runs N              cold starts per distribution, alternating (default 3; 0 skips)
                   --clients N           concurrent clients of the load test (default 50)
+                  --citizens N          concurrent citizens submitting cases, one terminal each (default 50)
                   --duration S          measured seconds per load test (default 20; 0 skips the load test)
                   --warmup S            unmeasured warm-up seconds before each load test (default 3)
                   --deploy-rounds N     hot-deploy rounds (default 5; 0 skips)
+                  --only P,P,...        run only these phases (default all), of:
+                                          start   cold starts (Budayang and vanilla, --runs)
+                                          menu    menu load alone (GET, --clients)
+                                          static  static file load alone (GET, --clients)
+                                          cases   case submissions alone (POST, --citizens), then the
+                                                  menu load again right after them
+                                          mixed   case submissions and menu load at the same time
+                                          deploy  hot deploy (--deploy-rounds)
                   --start-timeout S     give up on a start after S seconds (default 180)
                   --keep                keep the unpacked instances (default: delete them after a clean stop)
                   --command TEXT        command line to print in the report (bench.sh passes its own)
@@ -112,6 +133,8 @@ public final class Bench {
                 case "--work" -> o.work = Path.of(v);
                 case "--runs" -> o.runs = Integer.parseInt(v);
                 case "--clients" -> o.clients = Integer.parseInt(v);
+                case "--citizens" -> o.citizens = Integer.parseInt(v);
+                case "--only" -> o.only = phases(v);
                 case "--duration" -> o.duration = Integer.parseInt(v);
                 case "--warmup" -> o.warmup = Integer.parseInt(v);
                 case "--deploy-rounds" -> o.deployRounds = Integer.parseInt(v);
@@ -132,6 +155,24 @@ public final class Bench {
         return o;
     }
 
+    static Set<String> phases(String list) {
+        Set<String> out = new TreeSet<>();
+        for (String p : list.split(",")) {
+            String name = p.trim().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!PHASES.contains(name)) {
+                die("unknown phase '" + name + "' in --only; phases are " + String.join(",", PHASES) + "\n" + usage());
+            }
+            out.add(name);
+        }
+        if (out.isEmpty()) {
+            die("--only needs at least one of " + String.join(",", PHASES));
+        }
+        return out;
+    }
+
     // ---- constants ----------------------------------------------------------------------------
 
     static final int HTTP_PORT = 8181;
@@ -148,18 +189,45 @@ public final class Bench {
     /** Poll period while waiting for something to appear, as short as possible without busy-looping. */
     static final long POLL_MS = 20;
 
+    // The write load: citizens at terminals registered for the run submit one kind of case.
+    static final String HALL = "demo";
+    static final String CASES = "/api/v1/cases";
+    /** Housing fund, withdrawal on retirement: offered on terminals without special devices. */
+    static final String CASE_ITEM = "000183001005";
+    static final String CASE_JSON = "{\"item\": \"" + CASE_ITEM + "\", \"situation\": \"self\", "
+            + "\"form\": {\"phone\": \"13800138000\", \"bankAccount\": \"6222021234567890123\"}}";
+    static final String TERMINAL_CAPABILITIES = "[\"idcard\", \"qrcode\", \"printer.receipt\", \"printer.a4\"]";
+    static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+    static final Pattern CASE_NUMBER = Pattern.compile("\"number\"\\s*:\\s*\"([^\"]+)\"");
+    static final Pattern FORWARDED = Pattern.compile("\"forwarded\"\\s*:\\s*true");
+    static final Pattern DELIVERIES = Pattern.compile("\"deliveries\"\\s*:\\s*(\\d+)");
+    /** Error bodies kept per client and shown per load run: enough to see what went wrong. */
+    static final int ERROR_SAMPLES = 5;
+    /** Case numbers looked up in the sandbox afterwards, spread evenly over all submitted. */
+    static final int DELIVERY_CHECKS = 500;
+
     // ---- results, collected for the final Markdown section -----------------------------------
 
     record StartResult(long httpMs, long readyMs, long rssKb, boolean ok, String note) {
     }
 
-    record LoadResult(String endpoint, int clients, int seconds, long requests, double perSecond, long p50, long p99,
-            long p999, long max, long mean, long errors, String firstError, int bodyBytes) {
+    /**
+     * One load run of one group of clients. {@code phase} says what ran at the time ("alone" for
+     * the plain GET runs); {@code notForwarded} and {@code relogins} concern case submissions
+     * only (-1 otherwise).
+     */
+    record LoadResult(String method, String endpoint, String phase, int clients, int seconds, long requests, double perSecond,
+            long p50, long p99, long p999, long max, long mean, long errors, String firstError, List<String> errorSamples,
+            int bodyBytes, long notForwarded, long relogins) {
     }
 
     static final List<StartResult> budayangStarts = new ArrayList<>();
     static final List<StartResult> vanillaStarts = new ArrayList<>();
     static final List<LoadResult> loads = new ArrayList<>();
+    /** The write phases, in the order they ran: submissions alone, menu right after, mixed. */
+    static final List<LoadResult> writes = new ArrayList<>();
+    static String deliveryCheck;
+    static String sandboxDelay = "?";
     static final Map<String, List<Long>> deploy = new LinkedHashMap<>();
     static final Map<String, Integer> deployFailures = new LinkedHashMap<>();
     static final Map<String, Long> rss = new LinkedHashMap<>();

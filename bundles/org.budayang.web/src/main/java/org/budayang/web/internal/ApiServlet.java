@@ -33,6 +33,7 @@ import org.budayang.api.hall.MenuService;
 import org.budayang.api.hall.Registration;
 import org.budayang.api.hall.Terminal;
 import org.budayang.api.identity.RedirectLogin;
+import org.budayang.api.identity.LoginTicketService;
 import org.budayang.api.identity.SessionService;
 import org.budayang.api.module.ModuleAdmin;
 import org.budayang.api.module.ModuleException;
@@ -44,6 +45,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.osgi.service.metatype.annotations.Designate;
@@ -62,6 +64,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 @Designate(ocd = WebConfig.class)
 @HttpWhiteboardServletName("budayang-api")
 @HttpWhiteboardServletPattern("/api/v1/*")
+// Terminals long-poll their login tickets without holding a thread (LoginTicketApi).
+@HttpWhiteboardServletAsyncSupported
 public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
@@ -84,13 +88,14 @@ public final class ApiServlet extends HttpServlet {
     private final transient DraftsApi drafts;
     private final transient DocumentsApi documents;
     private final transient RedirectLoginApi redirectLogins;
+    private final transient LoginTicketApi loginTickets;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
     public ApiServlet(@Reference ModuleRegistry modules, @Reference Catalogue catalogue, @Reference ModuleAdmin moduleAdmin,
             @Reference HallService halls, @Reference MenuService menus, @Reference SessionService sessions,
             @Reference CaseService caseService, @Reference DocumentService documentService,
-            @Reference DraftService draftService, WebConfig config) {
+            @Reference DraftService draftService, @Reference LoginTicketService tickets, WebConfig config) {
         this.modules = modules;
         this.catalogue = catalogue;
         this.moduleAdmin = moduleAdmin;
@@ -103,6 +108,7 @@ public final class ApiServlet extends HttpServlet {
         this.drafts = new DraftsApi(draftService, catalogue, citizens);
         this.documents = new DocumentsApi(documentService, citizens);
         this.redirectLogins = new RedirectLoginApi(halls, citizens);
+        this.loginTickets = new LoginTicketApi(halls, citizens, tickets);
     }
 
     /** Dynamic: a login method's bundle or configuration may change without restarting the API. */
@@ -198,9 +204,14 @@ public final class ApiServlet extends HttpServlet {
                     citizens.logout(req, resp, p.get(1), p.get(3));
                 } else if (n == 4 && p.get(2).equals(RedirectLoginApi.OIDC) && p.get(3).equals("start") && m.equals("POST")) {
                     redirectLogins.start(req, resp, p.get(1), RedirectLoginApi.OIDC);
+                } else if (n == 3 && p.get(2).equals("login-tickets") && m.equals("POST")) {
+                    loginTickets.issue(req, resp, p.get(1));
+                } else if (n == 4 && p.get(2).equals("login-tickets") && m.equals("GET")) {
+                    loginTickets.poll(req, resp, p.get(1), p.get(3));
                 } else {
-                    unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")))
-                            || (n == 4 && (p.get(2).equals("sessions")
+                    unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")
+                            || p.get(2).equals("login-tickets")))
+                            || (n == 4 && (p.get(2).equals("sessions") || p.get(2).equals("login-tickets")
                                     || (p.get(2).equals(RedirectLoginApi.OIDC) && p.get(3).equals("start")))), m);
                 }
             }

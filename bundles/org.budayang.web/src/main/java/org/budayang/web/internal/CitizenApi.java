@@ -80,6 +80,7 @@ final class CitizenApi {
                 "log in at a terminal first (the session may have ended by logout or idle timeout)"));
     }
 
+    /** 404 for an unknown terminal, 401 unless the request carries that terminal's token. */
     void requireTerminal(HttpServletRequest req, String terminal) {
         if (halls.terminal(terminal).isEmpty()) {
             throw ApiException.notFound("no terminal '" + terminal + "'");
