@@ -257,7 +257,8 @@ public final class Bench {
                     + "\nBuild it first: ./run   or   mvn -DskipTests install");
         }
         boolean vanilla = Files.isRegularFile(o.vanilla);
-        if (!vanilla) {
+        int runs = o.has("start") ? o.runs : 0;
+        if (!vanilla && runs > 0) {
             problem("vanilla Karaf not found at " + o.vanilla + "; cold-start comparison skipped"
                     + " (bench.sh fetches it with mvn dependency:get)");
         }
@@ -277,15 +278,16 @@ public final class Bench {
         }
 
         // 1. Cold start, alternating so that a slow phase of the machine hits both alike.
-        for (int run = 1; run <= o.runs; run++) {
+        for (int run = 1; run <= runs; run++) {
             budayangStarts.add(coldStart(o, java17, runDir, "budayang-" + run, true, run));
             if (vanilla) {
                 vanillaStarts.add(coldStart(o, java17, runDir, "vanilla-" + run, false, run));
             }
         }
 
-        // 2.-4. One more fresh Budayang for load, hot deploy and memory.
-        if (o.duration > 0 || o.deployRounds > 0) {
+        // 2.-4. One more fresh Budayang for load, writes, hot deploy and memory.
+        boolean anyLoad = o.duration > 0 && Stream.of("menu", "static", "cases", "mixed").anyMatch(o::has);
+        if (anyLoad || o.deployRounds > 0 && o.has("deploy")) {
             workload(o, java17, runDir);
         }
 
@@ -397,18 +399,29 @@ public final class Bench {
             karafJvmArgs = k.heapArgs();
 
             if (o.duration > 0) {
-                LoadResult menu = load(MENU, o.clients, o.warmup, o.duration);
-                loads.add(menu);
-                rss.put("after the menu load run", k.rssKb());
-                LoadResult stat = load(STATIC, o.clients, o.warmup, o.duration);
-                loads.add(stat);
-                rss.put("after both load runs", k.rssKb());
-                line("RSS after the load runs: " + k.rssKb() / 1024 + " MB");
-                if (stat.perSecond > 0) {
+                LoadResult menu = null;
+                LoadResult stat = null;
+                if (o.has("menu")) {
+                    menu = load(MENU, o.clients, o.warmup, o.duration);
+                    loads.add(menu);
+                    rss.put("after the menu load run", k.rssKb());
+                }
+                if (o.has("static")) {
+                    stat = load(STATIC, o.clients, o.warmup, o.duration);
+                    loads.add(stat);
+                    rss.put(menu == null ? "after the static load run" : "after both load runs", k.rssKb());
+                }
+                if (menu != null || stat != null) {
+                    line("RSS after the load runs: " + k.rssKb() / 1024 + " MB");
+                }
+                if (menu != null && stat != null && stat.perSecond > 0) {
                     line(String.format(Locale.ROOT, "throughput ratio menu/static: %.2f", menu.perSecond / stat.perSecond));
                 }
+                if (o.has("cases") || o.has("mixed")) {
+                    writeLoad(o, k);
+                }
             }
-            if (o.deployRounds > 0) {
+            if (o.deployRounds > 0 && o.has("deploy")) {
                 hotDeploy(o, k);
                 rss.put("after the hot-deploy rounds", k.rssKb());
             }

@@ -257,6 +257,13 @@ public final class ApiServlet extends HttpServlet {
                     unsupported(n <= 2, m);
                 }
             }
+            case "login-tickets" -> {
+                if (n == 3 && p.get(2).equals("confirmation") && m.equals("POST")) {
+                    loginTickets.confirm(req, resp, p.get(1));
+                } else {
+                    unsupported(n == 3 && p.get(2).equals("confirmation"), m);
+                }
+            }
             case "me" -> {
                 if (n == 1 && m.equals("GET")) {
                     citizens.me(req, resp);
