@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -227,7 +228,7 @@ public final class Bench {
     /** The write phases, in the order they ran: submissions alone, menu right after, mixed. */
     static final List<LoadResult> writes = new ArrayList<>();
     static String deliveryCheck;
-    static String sandboxDelay = "?";
+    static String backOfficeSettings = "?";
     static final Map<String, List<Long>> deploy = new LinkedHashMap<>();
     static final Map<String, Integer> deployFailures = new LinkedHashMap<>();
     static final Map<String, Long> rss = new LinkedHashMap<>();
@@ -441,21 +442,45 @@ public final class Bench {
      * array: nothing is shared on the hot path except the clock.
      */
     static LoadResult load(String path, int clients, int warmupS, int durationS) throws InterruptedException {
-        line("load: " + clients + " clients on GET " + path + ", " + warmupS + " s warm-up + " + durationS + " s measured");
-        URI uri = URI.create(BASE + path);
+        return load(path, "alone", clients, warmupS, durationS);
+    }
+
+    static LoadResult load(String path, String phase, int clients, int warmupS, int durationS) throws InterruptedException {
+        line("load: " + clients + " clients on GET " + path + (phase.equals("alone") ? "" : " (" + phase + ")") + ", "
+                + warmupS + " s warm-up + " + durationS + " s measured");
+        Worker[] workers = menuClients(path, clients, durationS);
+        run(workers, warmupS, durationS);
+        return summarize("GET", path, phase, workers, durationS);
+    }
+
+    /** Clients that GET one path and expect 200. */
+    static Worker[] menuClients(String path, int clients, int durationS) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(10)).GET().build();
         Worker[] workers = new Worker[clients];
         for (int i = 0; i < clients; i++) {
-            workers[i] = new Worker(uri, durationS);
+            workers[i] = new Worker("client-" + i, durationS, 4000, (w, measured) -> {
+                HttpResponse<byte[]> r = w.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) {
+                    return "HTTP " + r.statusCode() + " " + abbreviate(new String(r.body(), StandardCharsets.UTF_8));
+                }
+                w.bodyBytes = r.body().length;
+                return null;
+            });
         }
+        return workers;
+    }
+
+    /** Runs the clients together: warm-up, then the measured window, the same for all of them. */
+    static void run(Worker[] workers, int warmupS, int durationS) throws InterruptedException {
         // The clock starts once every client exists, so creating them does not eat into the run.
         long begin = System.nanoTime();
         long measureFrom = begin + TimeUnit.SECONDS.toNanos(warmupS);
         long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(durationS);
-        Thread[] threads = new Thread[clients];
-        for (int i = 0; i < clients; i++) {
+        Thread[] threads = new Thread[workers.length];
+        for (int i = 0; i < workers.length; i++) {
             workers[i].from = measureFrom;
             workers[i].to = measureTo;
-            threads[i] = new Thread(workers[i], "client-" + i);
+            threads[i] = new Thread(workers[i], workers[i].name);
             threads[i].setDaemon(true);
             threads[i].start();
         }
@@ -464,17 +489,27 @@ public final class Bench {
             long left = TimeUnit.NANOSECONDS.toMillis(joinBy - System.nanoTime());
             t.join(Math.max(1, left));
         }
+    }
+
+    static LoadResult summarize(String method, String path, String phase, Worker[] workers, int durationS) {
         long n = 0;
         long errors = 0;
-        String firstError = null;
+        List<String> samples = new ArrayList<>();
         int body = -1;
+        long notForwarded = 0;
+        long relogins = 0;
+        boolean writes = method.equals("POST");
         for (Worker w : workers) {
             n += w.count;
             errors += w.errors;
-            if (firstError == null) {
-                firstError = w.firstError;
+            for (String e : w.errorSamples) {
+                if (samples.size() < ERROR_SAMPLES) {
+                    samples.add(e);
+                }
             }
             body = Math.max(body, w.bodyBytes);
+            notForwarded += w.notForwarded;
+            relogins += w.relogins;
         }
         long[] all = new long[(int) n];
         int at = 0;
@@ -487,14 +522,22 @@ public final class Bench {
         for (long l : all) {
             sum += l;
         }
-        LoadResult r = new LoadResult(path, clients, durationS, n, n / (double) durationS, rank(all, 0.50), rank(all, 0.99),
-                rank(all, 0.999), n == 0 ? -1 : all[all.length - 1], n == 0 ? -1 : sum / n, errors, firstError, body);
+        String firstError = samples.isEmpty() ? null : samples.get(0);
+        LoadResult r = new LoadResult(method, path, phase, workers.length, durationS, n, n / (double) durationS, rank(all, 0.50),
+                rank(all, 0.99), rank(all, 0.999), n == 0 ? -1 : all[all.length - 1], n == 0 ? -1 : sum / n, errors, firstError,
+                List.copyOf(samples), body, writes ? notForwarded : -1, writes ? relogins : -1);
         line(String.format(Locale.ROOT,
-                "load GET %-32s %8d requests %9.1f req/s  p50 %s  p99 %s  p99.9 %s  max %s ms  errors %d%s  (%d-byte body)",
-                path, r.requests, r.perSecond, ms(r.p50), ms(r.p99), ms(r.p999), ms(r.max), r.errors,
-                r.firstError == null ? "" : " (first: " + r.firstError + ")", r.bodyBytes));
+                "load %s %-32s %8d requests %9.1f req/s  p50 %s  p99 %s  p99.9 %s  max %s ms  errors %d%s  (%d-byte body)%s%s",
+                method, path, r.requests, r.perSecond, ms(r.p50), ms(r.p99), ms(r.p999), ms(r.max), r.errors,
+                r.firstError == null ? "" : " (first: " + r.firstError + ")", r.bodyBytes,
+                writes ? String.format(Locale.ROOT, ", %d not forwarded at once, %d re-logins", notForwarded, relogins) : "",
+                phase.equals("alone") ? "" : "  [" + phase + ", " + workers.length + " clients]"));
+        for (int i = 1; i < samples.size(); i++) {
+            line("  error " + (i + 1) + ": " + samples.get(i));
+        }
         if (errors > 0) {
-            problem(errors + " failed requests on GET " + path + ", first: " + firstError);
+            problem(errors + " failed requests on " + method + " " + path + (phase.equals("alone") ? "" : " (" + phase + ")")
+                    + ", first: " + firstError);
         }
         return r;
     }
@@ -508,42 +551,47 @@ public final class Bench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
+    /** One request of a client: null if it went as expected, else what went wrong. */
+    interface Call {
+        String send(Worker w, boolean measured) throws IOException, InterruptedException;
+    }
+
     static final class Worker implements Runnable {
-        final URI uri;
+        final String name;
+        final Call call;
         /** Set before the thread starts (Thread.start() publishes them). */
         long from;
         long to;
         final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        /** Sized for ~4000 req/s per client: no allocation on the hot path unless it is exceeded. */
+        /** Sized for the expected rate: no allocation on the hot path unless it is exceeded. */
         long[] latencies;
         int count;
         long errors;
-        String firstError;
+        final List<String> errorSamples = new ArrayList<>();
         int bodyBytes = -1;
+        /** Case submissions only: 201s that had not reached the back office, sessions opened again, case numbers. */
+        long notForwarded;
+        long relogins;
+        final List<String> caseNumbers = new ArrayList<>();
 
-        Worker(URI uri, int seconds) {
-            this.uri = uri;
-            this.latencies = new long[Math.max(1024, seconds * 4000)];
+        Worker(String name, int seconds, int perSecond, Call call) {
+            this.name = name;
+            this.call = call;
+            this.latencies = new long[Math.max(1024, seconds * perSecond)];
         }
 
         @Override
         public void run() {
-            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build();
             while (true) {
                 long t0 = System.nanoTime();
                 if (t0 >= to) {
                     return;
                 }
                 boolean measured = t0 >= from;
-                String error = null;
+                String error;
                 try {
-                    HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                    if (r.statusCode() != 200) {
-                        error = "HTTP " + r.statusCode();
-                    } else {
-                        bodyBytes = r.body().length;
-                    }
+                    error = call.send(this, measured);
                 } catch (IOException e) {
                     error = e.toString();
                 } catch (InterruptedException e) {
@@ -555,8 +603,8 @@ public final class Bench {
                 }
                 if (error != null) {
                     errors++;
-                    if (firstError == null) {
-                        firstError = error;
+                    if (errorSamples.size() < ERROR_SAMPLES) {
+                        errorSamples.add(error);
                     }
                     continue;
                 }
@@ -566,6 +614,232 @@ public final class Bench {
                 latencies[count++] = t1 - t0;
             }
         }
+    }
+
+    // ---- case submissions ---------------------------------------------------------------------
+
+    /**
+     * Writes: one terminal per citizen is registered through the admin API and a citizen logs
+     * in at each with an ID card. Phase "cases": the citizens submit alone, then the menu load
+     * runs again right after, on a database that now holds their cases. Phase "mixed": citizens
+     * and menu clients run at the same time over the same measured window. Sessions are opened
+     * anew before each phase (a new login at a terminal ends the last one), so the idle timeout
+     * cannot end them between phases; a 401 session_required during a phase logs in again.
+     */
+    static void writeLoad(Options o, Karaf k) throws Exception {
+        if (o.citizens <= 0) {
+            return;
+        }
+        backOfficeSettings = backOfficeSettings(k.home);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        List<Citizen> citizens = new ArrayList<>();
+        long t = System.nanoTime();
+        for (int n = 1; n <= o.citizens; n++) {
+            Citizen c = new Citizen(n);
+            c.register(http);
+            citizens.add(c);
+        }
+        line("registered " + citizens.size() + " terminals " + citizens.get(0).terminal + ".." + citizens.get(citizens.size() - 1).terminal
+                + " in hall " + HALL + " in " + sinceMs(t) + " ms; back office: " + backOfficeSettings);
+        List<String> numbers = new ArrayList<>();
+        if (o.has("cases")) {
+            loginAll(citizens, http);
+            line("cases: " + citizens.size() + " citizens on POST " + CASES + " (item " + CASE_ITEM + ", situation self), "
+                    + o.warmup + " s warm-up + " + o.duration + " s measured");
+            Worker[] submitters = citizenClients(citizens, o.duration);
+            run(submitters, o.warmup, o.duration);
+            writes.add(summarize("POST", CASES, "alone", submitters, o.duration));
+            Stream.of(submitters).forEach(w -> numbers.addAll(w.caseNumbers));
+            rss.put("after the case submissions", k.rssKb());
+            writes.add(load(MENU, "right after the case submissions", o.clients, o.warmup, o.duration));
+        }
+        if (o.has("mixed")) {
+            loginAll(citizens, http);
+            line("mixed: " + citizens.size() + " citizens on POST " + CASES + " and " + o.clients + " clients on GET " + MENU
+                    + " at the same time, " + o.warmup + " s warm-up + " + o.duration + " s measured");
+            Worker[] submitters = citizenClients(citizens, o.duration);
+            Worker[] readers = menuClients(MENU, o.clients, o.duration);
+            Worker[] both = Arrays.copyOf(submitters, submitters.length + readers.length);
+            System.arraycopy(readers, 0, both, submitters.length, readers.length);
+            run(both, o.warmup, o.duration);
+            LoadResult w = summarize("POST", CASES, "mixed", submitters, o.duration);
+            LoadResult r = summarize("GET", MENU, "mixed", readers, o.duration);
+            writes.add(w);
+            writes.add(r);
+            line(String.format(Locale.ROOT, "mixed: %.1f cases/s and %.1f menus/s at the same time", w.perSecond, r.perSecond));
+            Stream.of(submitters).forEach(s -> numbers.addAll(s.caseNumbers));
+            rss.put("after the mixed phase", k.rssKb());
+        }
+        checkDeliveries(k, http, numbers);
+    }
+
+    /** A citizen at a terminal registered for the run, with the ID card it logs in with. */
+    static final class Citizen {
+        final int n;
+        final String terminal;
+        final String loginJson;
+        String terminalToken;
+        /** Bearer token of the live session; once the load runs, only the citizen's own client thread uses it. */
+        volatile String session;
+
+        Citizen(int n) {
+            this.n = n;
+            this.terminal = String.format(Locale.ROOT, "bench-%02d", n);
+            String id = residentId("420602", LocalDate.of(1980, 1, 1).plusDays(n), n % 1000);
+            this.loginJson = "{\"method\": \"idcard\", \"card\": {\"name\": \"测试" + String.format(Locale.ROOT, "%02d", n)
+                    + "\", \"idNumber\": \"" + id + "\", \"validFrom\": \"20200101\", \"validTo\": \"20400101\"}}";
+        }
+
+        void register(HttpClient http) throws IOException {
+            String body = "{\"id\": \"" + terminal + "\", \"name\": \"Bench " + String.format(Locale.ROOT, "%02d", n)
+                    + "\", \"capabilities\": " + TERMINAL_CAPABILITIES + "}";
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(BASE + "/api/v1/halls/" + HALL + "/terminals"))
+                    .header("Authorization", ADMIN).header("Content-Type", "application/json; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+            terminalToken = token(r, 201, "registering terminal " + terminal);
+        }
+
+        void login(HttpClient http) throws IOException {
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(BASE + "/api/v1/terminals/" + terminal + "/sessions"))
+                    .header("X-Terminal-Token", terminalToken).header("Content-Type", "application/json; charset=utf-8")
+                    .POST(HttpRequest.BodyPublishers.ofString(loginJson, StandardCharsets.UTF_8)));
+            session = token(r, 201, "logging a citizen in at " + terminal);
+        }
+
+        static String token(HttpResponse<String> r, int expected, String what) throws IOException {
+            Matcher m = r == null ? null : TOKEN.matcher(r.body());
+            if (r == null || r.statusCode() != expected || !m.find()) {
+                throw new IOException(what + ": expected " + expected + " with a token, got " + describe(r));
+            }
+            return m.group(1);
+        }
+    }
+
+    static void loginAll(List<Citizen> citizens, HttpClient http) throws IOException {
+        long t = System.nanoTime();
+        for (Citizen c : citizens) {
+            c.login(http);
+        }
+        line("logged " + citizens.size() + " citizens in (one ID-card session per terminal) in " + sinceMs(t) + " ms");
+    }
+
+    /** Clients that each submit their citizen's case and expect 201. */
+    static Worker[] citizenClients(List<Citizen> citizens, int durationS) {
+        URI uri = URI.create(BASE + CASES);
+        Worker[] workers = new Worker[citizens.size()];
+        for (int i = 0; i < workers.length; i++) {
+            Citizen c = citizens.get(i);
+            workers[i] = new Worker("citizen-" + c.terminal, durationS, 500, (w, measured) -> {
+                HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + c.session).header("Content-Type", "application/json; charset=utf-8")
+                        .POST(HttpRequest.BodyPublishers.ofString(CASE_JSON, StandardCharsets.UTF_8)).build();
+                HttpResponse<byte[]> r = w.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                String body = new String(r.body(), StandardCharsets.UTF_8);
+                if (r.statusCode() == 201) {
+                    w.bodyBytes = r.body().length;
+                    Matcher m = CASE_NUMBER.matcher(body);
+                    if (m.find()) {
+                        w.caseNumbers.add(m.group(1));
+                    }
+                    if (measured && !FORWARDED.matcher(body).find()) {
+                        w.notForwarded++;
+                    }
+                    return null;
+                }
+                String error = "HTTP " + r.statusCode() + " " + abbreviate(body);
+                if (r.statusCode() == 401 && body.contains("session_required")) {
+                    // The session ended (idle timeout, or another login at the terminal): log in again, go on.
+                    try {
+                        c.login(w.client);
+                        w.relogins++;
+                    } catch (IOException e) {
+                        error += "; logging in again failed: " + e.getMessage();
+                    }
+                }
+                return error;
+            });
+        }
+        return workers;
+    }
+
+    /** A valid 18-character resident ID number: 17 digits and the GB 11643 check character. */
+    static String residentId(String region, LocalDate birth, int sequence) {
+        String body = region + DateTimeFormatter.BASIC_ISO_DATE.format(birth) + String.format(Locale.ROOT, "%03d", sequence);
+        int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+        int sum = 0;
+        for (int i = 0; i < 17; i++) {
+            sum += (body.charAt(i) - '0') * weights[i];
+        }
+        return body + "10X98765432".charAt(sum % 11);
+    }
+
+    /**
+     * Every case should reach its back office once: the sandbox is idempotent on the case number
+     * and counts deliveries. Looks up an even spread of the submitted cases there.
+     */
+    static void checkDeliveries(Karaf k, HttpClient http, List<String> numbers) {
+        if (numbers.isEmpty()) {
+            return;
+        }
+        Map<String, String> cfg = cfg(k.home.resolve("etc/org.budayang.backoffice-housingfund.cfg"));
+        String auth = "Basic " + Base64.getEncoder().encodeToString((cfg.getOrDefault("user", "sandbox") + ":"
+                + cfg.getOrDefault("password", "sandbox")).getBytes(StandardCharsets.UTF_8));
+        int step = Math.max(1, numbers.size() / DELIVERY_CHECKS);
+        int checked = 0;
+        int once = 0;
+        int more = 0;
+        int absent = 0;
+        int most = 0;
+        String example = null;
+        for (int i = 0; i < numbers.size(); i += step) {
+            String number = numbers.get(i);
+            String dept = number.substring(0, Math.max(0, number.indexOf('-'))).toLowerCase(Locale.ROOT);
+            HttpResponse<String> r = send(http, HttpRequest.newBuilder(URI.create(BASE + "/sandbox/" + dept + "/cases/" + number))
+                    .header("Authorization", auth).GET());
+            checked++;
+            Matcher m = r == null || r.statusCode() != 200 ? null : DELIVERIES.matcher(r.body());
+            if (m == null || !m.find()) {
+                absent++;
+                continue;
+            }
+            int d = Integer.parseInt(m.group(1));
+            most = Math.max(most, d);
+            if (d == 1) {
+                once++;
+            } else {
+                more++;
+                if (example == null) {
+                    example = number;
+                }
+            }
+        }
+        deliveryCheck = String.format(Locale.ROOT, "%d of the %d submitted cases looked up in the sandbox back office: "
+                + "%d delivered once, %d more than once (at most %d deliveries%s), %d not there", checked, numbers.size(), once, more,
+                most, example == null ? "" : ", e.g. " + example, absent);
+        line("deliveries: " + deliveryCheck);
+    }
+
+    /** The housing fund back office the submissions are forwarded to, as configured in the instance. */
+    static String backOfficeSettings(Path home) {
+        Map<String, String> cfg = cfg(home.resolve("etc/org.budayang.backoffice-housingfund.cfg"));
+        return "url " + cfg.getOrDefault("url", "?") + ", timeout " + cfg.getOrDefault("timeout.ms", "?") + " ms";
+    }
+
+    /** key = value lines of a Karaf .cfg file. */
+    static Map<String, String> cfg(Path file) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String l : readOr(file, "").split("\n")) {
+            int eq = l.indexOf('=');
+            if (!l.trim().startsWith("#") && eq > 0) {
+                out.put(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
+            }
+        }
+        return out;
+    }
+
+    static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ").trim();
+        return one.length() > 300 ? one.substring(0, 300) + "..." : one;
     }
 
     /**
@@ -1039,6 +1313,70 @@ public final class Bench {
             if (loads.size() == 2 && loads.get(1).perSecond > 0) {
                 b.append("\nRatio menu / static throughput: **")
                         .append(String.format(Locale.ROOT, "%.2f", loads.get(0).perSecond / loads.get(1).perSecond)).append("**\n");
+            }
+            b.append("\n");
+        }
+
+        if (!writes.isEmpty()) {
+            b.append("### Case submissions (writes)\n\n");
+            LoadResult cases = writes.stream().filter(r -> r.method.equals("POST")).findFirst().orElse(writes.get(0));
+            b.append(cases.clients).append(" citizens, each logged in with an ID card at its own terminal registered for the run ")
+                    .append("(`POST /api/v1/halls/").append(HALL).append("/terminals`), each with its own `java.net.http.HttpClient` ")
+                    .append("(HTTP/1.1, keep-alive), submit `POST ").append(CASES).append("` in a closed loop: housing fund item `")
+                    .append(CASE_ITEM).append("` (退休提取, withdrawal on retirement), situation `self`, form `phone` + `bankAccount`. ")
+                    .append(o.warmup).append(" s warm-up (not counted) then ").append(cases.seconds).append(" s measured per phase, on the ")
+                    .append("same instance as above (first menu 200 after ").append(num(loadInstanceReadyMs)).append(" ms). ")
+                    .append("Errors: anything but 201 (for the menu: anything but 200), or an exception.\n\n");
+            b.append("Every submission is one Derby transaction (embedded Derby: person upsert, the department's case counter ")
+                    .append("row for the day, which serializes the numbering of all its submissions, the case row, its first history ")
+                    .append("event), then, after the commit and before the answer, a synchronous forward to the sandbox back office ")
+                    .append("over HTTP on the same node (").append(backOfficeSettings).append("; the same Jetty answers it) and a ")
+                    .append("re-read of the case. The figures include that HTTP call.\n\n");
+            b.append("Phases in the order they ran: ");
+            List<String> order = new ArrayList<>();
+            loads.stream().filter(r -> r.endpoint.equals(MENU)).findFirst().ifPresent(r -> order.add("menu alone"));
+            loads.stream().filter(r -> r.endpoint.equals(STATIC)).findFirst().ifPresent(r -> order.add("static alone"));
+            writes.stream().filter(r -> !(r.phase.equals("mixed") && r.method.equals("GET")))
+                    .forEach(r -> order.add(r.phase.equals("mixed") ? "mixed (" + r.clients + " citizens submitting while "
+                            + writes.get(writes.size() - 1).clients + " other clients fetch the demo-01 menu, same measured window)"
+                            : r.method.equals("POST") ? "case submissions alone" : "menu " + r.phase));
+            b.append(String.join(", then ", order)).append(".\n\n");
+            b.append("| Phase | Load | Clients | Requests | Requests/s | p50 (ms) | p99 (ms) | p99.9 (ms) | max (ms) | Errors |\n");
+            b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            List<LoadResult> rows = new ArrayList<>();
+            loads.stream().filter(r -> r.endpoint.equals(MENU)).findFirst().ifPresent(rows::add);
+            rows.addAll(writes);
+            for (LoadResult r : rows) {
+                String phase = r.phase.equals("alone") ? (r.method.equals("GET") ? "menu alone (before any write)" : "cases alone")
+                        : r.phase.equals("mixed") ? "mixed" : r.phase;
+                b.append("| ").append(phase).append(" | `").append(r.method).append(' ').append(r.endpoint).append("` | ")
+                        .append(r.clients).append(" | ").append(r.requests).append(" | ")
+                        .append(String.format(Locale.ROOT, r.method.equals("POST") ? "%.1f" : "%.0f", r.perSecond)).append(" | ")
+                        .append(ms(r.p50)).append(" | ").append(ms(r.p99)).append(" | ").append(ms(r.p999)).append(" | ")
+                        .append(ms(r.max)).append(" | ").append(r.errors).append(" |\n");
+            }
+            b.append("\n");
+            for (LoadResult r : writes) {
+                if (r.method.equals("POST")) {
+                    b.append("- Cases ").append(r.phase.equals("mixed") ? "in the mixed phase" : "alone").append(": **")
+                            .append(String.format(Locale.ROOT, "%.1f", r.perSecond)).append(" cases/s**, p99 **").append(ms(r.p99))
+                            .append(" ms**; ").append(r.notForwarded).append(" answered 201 without having reached the back office ")
+                            .append("(`forwarded: false`), ").append(r.relogins).append(" re-logins after `401 session_required`")
+                            .append(r.errorSamples.isEmpty() ? "" : "; first errors: "
+                                    + String.join(" / ", r.errorSamples.stream().map(e -> "`" + e.replace("`", "'") + "`").toList()))
+                            .append("\n");
+                }
+            }
+            LoadResult alone = loads.stream().filter(r -> r.endpoint.equals(MENU)).findFirst().orElse(null);
+            for (LoadResult r : writes) {
+                if (r.method.equals("GET") && alone != null && alone.perSecond > 0) {
+                    b.append("- Menu throughput ").append(r.phase.equals("mixed") ? "while citizens submit" : r.phase)
+                            .append(" / menu alone: **").append(String.format(Locale.ROOT, "%.2f", r.perSecond / alone.perSecond))
+                            .append("**\n");
+                }
+            }
+            if (deliveryCheck != null) {
+                b.append("- Deliveries: ").append(deliveryCheck).append("\n");
             }
             b.append("\n");
         }

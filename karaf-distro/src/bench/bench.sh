@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks the Budayang distribution against vanilla Karaf 4.4.10 (see Bench.java for what and how).
 #
-#   bash karaf-distro/src/bench/bench.sh                      full run (about 3 to 5 minutes)
+#   bash karaf-distro/src/bench/bench.sh                      full run (about 5 to 7 minutes)
 #   bash karaf-distro/src/bench/bench.sh --duration 2 --runs 1 --deploy-rounds 1   quick smoke run
+#   bash karaf-distro/src/bench/bench.sh --only menu,cases,mixed     only the writes and the menu beside them
+#
+# Phases (--only): start (cold starts), menu, static, cases (50 citizens submitting cases to the
+# embedded Derby, then the menu again), mixed (submissions and menu load at once), deploy.
 #
 # Needs the distribution built first (./run, or mvn -DskipTests install), and the ports of a
 # default Karaf free (8181, 8101, 1099, 44444): stop any ./run demo hall before. The machine should

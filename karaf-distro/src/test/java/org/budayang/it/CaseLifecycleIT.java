@@ -299,6 +299,50 @@ public class CaseLifecycleIT extends ItSupport {
         assertTrue(get("/api/v1/items/000183001005/form").json().path("prefill").isEmpty());
     }
 
+    Reply phone(String method, String path, String key, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json");
+        if (key != null) {
+            b.header("X-Draft-Key", key);
+        }
+        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        return send(b.build());
+    }
+
+    @Test
+    public void aFormContinuedOnThePhoneIsSubmittedAtTheTerminal() {
+        String zhang = citizen("demo-02", "张三", ZHANG);
+        Reply created = asCitizen(zhang, "POST", "/api/v1/drafts",
+                "{\"item\": \"000183001005\", \"situation\": \"self\", \"form\": {\"phone\": \"13800138000\"}}");
+        assertEquals(created.text(), 201, created.status());
+        String id = created.json().path("id").asText();
+        String key = created.json().path("key").asText();
+        String url = created.json().path("phoneUrl").asText();
+        assertTrue("the key travels in the fragment, never to a server log: " + url, url.contains("/static/phone.html#d=" + id + "&k=" + key));
+        assertEquals(200, get("/static/phone.html").status());
+
+        // On the phone: read with the key, fill in the rest, save.
+        JsonNode onPhone = phone("GET", "/api/v1/drafts/" + id, key, null).json();
+        assertEquals("13800138000", onPhone.path("form").path("phone").asText());
+        assertTrue("the phone gets the form's fields", onPhone.path("schema").path("properties").has("bankAccount"));
+        phone("GET", "/api/v1/drafts/" + id, "wrong-key-wrong-key", null).error(404, "not_found");
+        phone("GET", "/api/v1/drafts/" + id, null, null).error(401, "session_required");
+        phone("PUT", "/api/v1/drafts/" + id, key, "{\"form\": [1]}").error(400, "invalid_field");
+        phone("PUT", "/api/v1/drafts/" + id, null, "{\"form\": {}}").error(401, "draft_key_required");
+        Reply saved = phone("PUT", "/api/v1/drafts/" + id, key,
+                "{\"form\": {\"phone\": \"13800138000\", \"bankAccount\": \"6222021234567890123\"}}");
+        assertEquals(saved.text(), 200, saved.status());
+
+        // Somebody else's session does not see it; the owner's new session does, and submits it.
+        String li = citizen("demo-01", "李四", LI);
+        asCitizen(li, "GET", "/api/v1/drafts/" + id, null).error(404, "not_found");
+        String again = citizen("demo-03", "张三", ZHANG);
+        JsonNode back = asCitizen(again, "GET", "/api/v1/drafts/" + id, null).json();
+        assertEquals("6222021234567890123", back.path("form").path("bankAccount").asText());
+        Reply c = asCitizen(zhang, "POST", "/api/v1/cases", submitJson("000183001005", "self", back.path("form").toString()));
+        assertEquals(c.text(), 201, c.status());
+        asCitizen(zhang, "POST", "/api/v1/drafts", "{\"item\": \"nope\"}").error(404, "not_found");
+    }
+
     @Test
     public void aBackOfficeThatIsDownGetsTheCaseLaterAndOnlyOnce() throws Exception {
         String token = citizen("demo-02", "李四", LI);
