@@ -202,4 +202,37 @@ public class SealedDocumentIT extends ItSupport {
         assertEquals("李*", v.path("holder").asText());
         assertEquals("110105********002X", v.path("holderId").asText());
     }
+
+    /** The third way to fill a form: print it blank and fill it by hand. */
+    @Test
+    public void aBlankFormListsTheSituationsMaterialsAndTheFieldsToFill() throws Exception {
+        Reply r = get("/api/v1/items/000183001003/blank-form?situation=second-hand");
+        assertEquals(200, r.status());
+        assertEquals("application/pdf", r.header("Content-Type"));
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.pdmodel.PDDocument.load(r.raw().body())) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);
+        }
+        // Second-hand purchase needs the deed tax receipt; the new-home-only purchase contract is not asked.
+        JsonNode guide = get("/api/v1/items/000183001003/guide").json();
+        for (JsonNode s : guide.path("situations")) {
+            for (JsonNode m : s.path("materials")) {
+                boolean needed = false;
+                for (JsonNode own : guide.path("situations")) {
+                    if (own.path("code").asText().equals("second-hand")) {
+                        for (JsonNode x : own.path("materials")) {
+                            needed |= x.path("code").asText().equals(m.path("code").asText());
+                        }
+                    }
+                }
+                assertEquals(m.path("name").path("zh").asText() + " listed", needed,
+                        text.contains(m.path("name").path("zh").asText()));
+            }
+        }
+        for (String label : java.util.List.of("手机号码", "收款银行卡号", "房屋坐落", "申请人签名")) {
+            assertTrue(label + " in " + text, text.contains(label));
+        }
+        get("/api/v1/items/nope/blank-form").error(404, "not_found");
+        get("/api/v1/items/000183001003/blank-form?situation=palace").error(404, "not_found");
+    }
 }

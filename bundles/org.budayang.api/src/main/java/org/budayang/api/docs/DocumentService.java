@@ -26,4 +26,13 @@ public interface DocumentService {
      * @return empty for a code that was never issued
      */
     Optional<Verification> verify(String code, byte[] pdf);
+
+    /**
+     * A printable blank form for filling by hand: the materials to bring for the situation and
+     * the form's fields with room to write. Holds no personal data, so it needs no login.
+     *
+     * @param situation may be null for an item without situations (or to list every material)
+     * @throws DocumentException NOT_FOUND for an unknown item or situation
+     */
+    byte[] blankForm(String item, String situation);
 }

@@ -222,8 +222,11 @@ public final class ApiServlet extends HttpServlet {
                     guide.form(req, resp, p.get(1));
                 } else if (n == 3 && p.get(2).equals("documents") && m.equals("POST")) {
                     documents.issue(req, resp, p.get(1));
+                } else if (n == 3 && p.get(2).equals("blank-form") && m.equals("GET")) {
+                    documents.blankForm(req, resp, p.get(1));
                 } else {
-                    unsupported(n == 3 && (p.get(2).equals("guide") || p.get(2).equals("form") || p.get(2).equals("documents")), m);
+                    unsupported(n == 3 && (p.get(2).equals("guide") || p.get(2).equals("form") || p.get(2).equals("documents")
+                            || p.get(2).equals("blank-form")), m);
                 }
             }
             case "cases" -> {

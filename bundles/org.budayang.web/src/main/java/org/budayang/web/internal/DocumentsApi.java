@@ -25,6 +25,17 @@ final class DocumentsApi {
         this.citizens = citizens;
     }
 
+    /** A blank form to print and fill by hand; public, as it holds no personal data. */
+    void blankForm(HttpServletRequest req, HttpServletResponse resp, String item) throws IOException {
+        String situation = req.getParameter("situation");
+        byte[] pdf = documents.blankForm(item, situation == null || situation.isBlank() ? null : situation);
+        resp.setStatus(200);
+        resp.setContentType("application/pdf");
+        resp.setHeader("Content-Disposition", "inline; filename=\"form-" + item + ".pdf\"");
+        resp.setContentLength(pdf.length);
+        resp.getOutputStream().write(pdf);
+    }
+
     void issue(HttpServletRequest req, HttpServletResponse resp, String item) throws IOException {
         CitizenSession session = citizens.current(req);
         SealedDocument doc = documents.issue(new DocumentRequest(session, item));

@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Calendar;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import org.budayang.api.cases.BackOffice;
+import org.budayang.api.catalogue.Catalogue;
 import org.budayang.api.catalogue.Department;
 import org.budayang.api.catalogue.Item;
 import org.budayang.api.catalogue.ItemKind;
 import org.budayang.api.catalogue.LocalizedText;
+import org.budayang.api.catalogue.Material;
+import org.budayang.api.catalogue.Situation;
 import org.budayang.api.docs.DocumentData;
 import org.budayang.api.docs.DocumentException;
 import org.budayang.api.docs.DocumentRequest;
@@ -45,6 +50,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Issues sealed documents for query and certificate items and verifies them. The PDF itself
  * is not kept (it is the citizen's, with their data); the database keeps the signed issue
@@ -59,11 +66,14 @@ public final class DocumentServiceImpl implements DocumentService {
     private final MenuService menus;
     private final HallService halls;
     private final Sealer sealer;
+    private final PdfRenderer renderer;
+    private final Catalogue catalogue;
     private final Map<String, RecordSource> sources = new ConcurrentHashMap<>();
 
     @Activate
     public DocumentServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference MenuService menus,
-            @Reference HallService halls, DocsConfig config) throws IOException {
+            @Reference HallService halls, @Reference Catalogue catalogue, DocsConfig config) throws IOException {
+        this.catalogue = catalogue;
         this.db = db;
         this.menus = menus;
         this.halls = halls;
@@ -83,7 +93,8 @@ public final class DocumentServiceImpl implements DocumentService {
         } else {
             LOG.info("Sealed documents use the font {}", font);
         }
-        this.sealer = new Sealer(keys, new PdfRenderer(font), config.public_base_url());
+        this.renderer = new PdfRenderer(font);
+        this.sealer = new Sealer(keys, renderer, config.public_base_url());
         LOG.info("Sealed documents are signed with Ed25519 key {} (public key {})", keys.signingKeyId(), keys.signingPublicKey());
     }
 
@@ -159,6 +170,71 @@ public final class DocumentServiceImpl implements DocumentService {
             return Optional.empty();
         }
         return load(normalized).map(r -> sealer.verify(r, pdf));
+    }
+
+    @Override
+    public byte[] blankForm(String itemCode, String situationCode) {
+        Item item = catalogue.item(itemCode).orElseThrow(() -> new DocumentException(DocumentException.Kind.NOT_FOUND,
+                "no item '" + itemCode + "'", null));
+        List<Material> materials = item.materials();
+        LocalizedText situationName = null;
+        if (situationCode != null) {
+            Situation s = item.situations().stream().filter(x -> x.code().equals(situationCode)).findFirst()
+                    .orElseThrow(() -> new DocumentException(DocumentException.Kind.NOT_FOUND, "item " + itemCode
+                            + " has no situation '" + situationCode + "'", null));
+            materials = item.materials().stream().filter(m -> s.materials().contains(m.code())).toList();
+            situationName = s.name();
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Material m : materials) {
+            rows.add(List.of(m.name().zh() + " " + m.name().en(), m.paper() ? "是 Yes" : "否 No", "[   ]"));
+        }
+        List<DocumentData.Line> lines = new ArrayList<>();
+        if (situationName != null) {
+            lines.add(new DocumentData.Line(new LocalizedText("办理情形", "Situation"), situationName.zh() + " / " + situationName.en()));
+        }
+        lines.add(new DocumentData.Line(new LocalizedText("申请人姓名", "Applicant"), BLANK));
+        lines.add(new DocumentData.Line(new LocalizedText("证件号码", "ID number"), BLANK));
+        catalogue.formSchema(itemCode).ifPresent(schema -> {
+            try {
+                var props = JSON.readTree(schema).path("properties");
+                props.fieldNames().forEachRemaining(f -> lines.add(
+                        new DocumentData.Line(splitTitle(props.path(f).path("title").asText(f)), BLANK)));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        List<DocumentData.Table> tables = rows.isEmpty() ? List.of() : List.of(new DocumentData.Table(
+                new LocalizedText("需提交的材料", "Materials to bring"),
+                List.of(new LocalizedText("材料", "Material"), new LocalizedText("需原件", "Paper original"),
+                        new LocalizedText("已备", "Ready")), rows));
+        String department = item.department();
+        LocalizedText departmentName = catalogue.departments().stream().filter(d -> d.code().equals(department))
+                .map(Department::name).findFirst().orElse(new LocalizedText(department, department));
+        Content content = new Content(item.code(), item.code(), department, departmentName,
+                new LocalizedText(item.name().zh() + " 申请表", item.name().en() + " - application form"),
+                "-", new LocalizedText("不打烊", "Budayang"), "", "",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), new DocumentData(null, lines, tables));
+        try {
+            return renderer.renderBlank(content);
+        } catch (IOException e) {
+            throw new IllegalStateException("rendering the blank form failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String BLANK = "________________________________________";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Form field titles are written "中文 English": split them for the two-language label. */
+    static LocalizedText splitTitle(String title) {
+        int cut = 0;
+        while (cut < title.length() && !((title.charAt(cut) >= 'A' && title.charAt(cut) <= 'Z')
+                || (title.charAt(cut) >= 'a' && title.charAt(cut) <= 'z'))) {
+            cut++;
+        }
+        String zh = title.substring(0, cut).strip();
+        String en = title.substring(cut).strip();
+        return new LocalizedText(zh.isEmpty() ? title : zh, en.isEmpty() ? title : en);
     }
 
     // ---- database ---------------------------------------------------------------------------

@@ -77,6 +77,15 @@ final class PdfRenderer {
     }
 
     byte[] render(Content c, String verifyUrl, Map<String, String> metadata) throws IOException {
+        return render(c, verifyUrl, metadata, false);
+    }
+
+    /** A form to fill by hand: no holder block, no seal or QR code, lines to sign on. */
+    byte[] renderBlank(Content c) throws IOException {
+        return render(c, null, Map.of(), true);
+    }
+
+    private byte[] render(Content c, String verifyUrl, Map<String, String> metadata, boolean blank) throws IOException {
         TrueTypeCollection collection = null;
         try (PDDocument doc = new PDDocument()) {
             PDFont font;
@@ -94,7 +103,12 @@ final class PdfRenderer {
             } else {
                 font = PDType0Font.load(doc, fontPath.toFile());
             }
-            new Layout(doc, font, c, verifyUrl, metadata).run();
+            Layout layout = new Layout(doc, font, c, verifyUrl, metadata);
+            if (blank) {
+                layout.runBlank();
+            } else {
+                layout.run();
+            }
             PDDocumentInformation info = doc.getDocumentInformation();
             info.setTitle(c.title().zh() + " " + c.title().en());
             info.setSubject(c.title().en());
@@ -150,6 +164,22 @@ final class PdfRenderer {
                 newPage();
             }
             closing();
+            cs.close();
+        }
+
+        void runBlank() throws IOException {
+            newPage();
+            title();
+            for (DocumentData.Table t : c.data().tables()) {
+                table(t);
+            }
+            y -= 10;
+            for (DocumentData.Line l : c.data().lines()) {
+                line(l.label(), l.value());
+            }
+            y -= 30;
+            line(new LocalizedText("申请人签名", "Applicant's signature"), "______________________");
+            line(new LocalizedText("日期", "Date"), "______ 年 ____ 月 ____ 日");
             cs.close();
         }
 
