@@ -343,6 +343,27 @@ public class CaseLifecycleIT extends ItSupport {
         asCitizen(zhang, "POST", "/api/v1/drafts", "{\"item\": \"nope\"}").error(404, "not_found");
     }
 
+    /** Debian's chromium, headless, loads the phone page of a draft and runs its script. */
+    @Test
+    public void thePhonePageShowsTheDraftInARealBrowser() throws Exception {
+        String zhang = citizen("demo-02", "张三", ZHANG);
+        JsonNode d = asCitizen(zhang, "POST", "/api/v1/drafts",
+                "{\"item\": \"000183001005\", \"situation\": \"self\", \"form\": {\"phone\": \"13912345678\"}}").json();
+        String url = d.path("phoneUrl").asText().replaceFirst("://[^/]+/", "://127.0.0.1:" + port() + "/");
+        java.nio.file.Path profile = java.nio.file.Files.createTempDirectory("chromium-profile");
+        Process p = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom", url)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("chromium finished", p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(dom, dom.contains("退休提取"));
+        assertTrue(dom, dom.contains("手机号码"));
+        assertTrue(dom, dom.contains("收款银行卡号"));
+        assertTrue("the saved value is in the field: " + dom, dom.contains("value=\"13912345678\""));
+        assertTrue("no error in the status line: " + dom, dom.contains("<p id=\"status\" role=\"status\"></p>"));
+    }
+
     @Test
     public void aBackOfficeThatIsDownGetsTheCaseLaterAndOnlyOnce() throws Exception {
         String token = citizen("demo-02", "李四", LI);
