@@ -65,6 +65,11 @@ public final class CaseServiceImpl implements CaseService {
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
     static final int MAX_FORM = 32000;
+    /**
+     * How long one forwarding attempt owns a case. Whoever sets {@code next_forward_at} into the
+     * future holds it, so the submitting thread and the background pass never both send it.
+     */
+    static final long LEASE_SECONDS = 30;
 
     private final DataSource db;
     private final MenuService menus;
@@ -125,17 +130,19 @@ public final class CaseServiceImpl implements CaseService {
         Person applicant = session.person();
         String idHash = vault.hash(applicant.id().value());
         Instant now = Instant.now();
-        String number;
+        // Numbered in a transaction of its own, so the counter row is locked only briefly and
+        // submissions do not queue behind each other; a failed submission leaves a gap.
+        String number = number(item.department(), now);
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
                 upsertPerson(c, idHash, applicant, now);
-                number = nextNumber(c, item.department(), now);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO citizen_case (case_no, item, department, situation, "
                         + "applicant_hash, terminal, status, form_json, forwarded, forward_attempts, next_forward_at, "
                         + "submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                    // The submitting thread holds the forwarding lease from the start.
                     bind(ps, number, item.code(), item.department(), situation, idHash, session.terminal(),
-                            CaseStatus.SUBMITTED.name(), form, false, ts(now), ts(now), ts(now));
+                            CaseStatus.SUBMITTED.name(), form, false, ts(now.plusSeconds(LEASE_SECONDS)), ts(now), ts(now));
                     ps.executeUpdate();
                 }
                 event(c, number, null, CaseStatus.SUBMITTED, now, "citizen:" + applicant.id().masked(), null);
@@ -148,7 +155,7 @@ public final class CaseServiceImpl implements CaseService {
             throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
         }
         LOG.info("Case {} submitted for item {} by {} at terminal {}", number, item.code(), applicant.id(), session.terminal());
-        forward(number);
+        deliver(number);
         return find(number).orElseThrow();
     }
 
@@ -221,7 +228,23 @@ public final class CaseServiceImpl implements CaseService {
         }
     }
 
-    /** Per department and day; the row lock serializes numbering within the transaction. */
+    private String number(String department, Instant now) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                String n = nextNumber(c, department, now);
+                c.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Per department and day, counted on one row. */
     private static String nextNumber(Connection c, String department, Instant now) throws SQLException {
         String prefix = department.toUpperCase(Locale.ROOT) + "-" + DAY.format(LocalDate.ofInstant(now, CHINA));
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -252,8 +275,11 @@ public final class CaseServiceImpl implements CaseService {
 
     // ---- forwarding -------------------------------------------------------------------------
 
-    /** Tries to hand one case to its back office; false if it is still pending. */
-    boolean forward(String number) {
+    /**
+     * Hands one case to its back office; the caller holds its lease. Returns false if it is
+     * still pending (the next attempt is then scheduled with back-off).
+     */
+    boolean deliver(String number) {
         CaseRecord record = find(number).orElse(null);
         if (record == null || record.forwarded()) {
             return true;
@@ -320,10 +346,22 @@ public final class CaseServiceImpl implements CaseService {
                 }
             }
             for (String number : due) {
-                forward(number);
+                if (claim(number)) {
+                    deliver(number);
+                }
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Forwarding pass failed: {}", e.toString());
+        }
+    }
+
+    /** Takes the forwarding lease of a due case; false if someone else holds it or it was sent. */
+    private boolean claim(String number) throws SQLException {
+        Instant now = Instant.now();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE citizen_case "
+                + "SET next_forward_at = ? WHERE case_no = ? AND forwarded = ? AND next_forward_at <= ?")) {
+            bind(ps, ts(now.plusSeconds(LEASE_SECONDS)), number, false, ts(now));
+            return ps.executeUpdate() == 1;
         }
     }
 
