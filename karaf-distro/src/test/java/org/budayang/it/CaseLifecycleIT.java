@@ -8,12 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 
 import javax.inject.Inject;
@@ -56,39 +51,11 @@ public class CaseLifecycleIT extends ItSupport {
     @Before
     public void ready() throws Exception {
         awaitApi();
-        backOfficeAvailable(true);
-    }
-
-    void backOfficeAvailable(boolean up) throws Exception {
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.budayang.sandbox", "?");
-        Dictionary<String, Object> current = c.getProperties();
-        boolean isUp = current == null || !Boolean.FALSE.equals(current.get("available"));
-        if (isUp == up) {
-            return;
-        }
-        Dictionary<String, Object> p = new Hashtable<>();
-        p.put("available", up);
-        c.update(p);
-        // The sandbox answers 503 while down; "up" is its own JSON 404 for an unknown case
-        // (not a Jetty error page), once the new setting has been applied.
-        await("sandbox " + (up ? "up" : "down"), 10_000, () -> sandbox("GET", "/sandbox/tax/cases/none"),
-                r -> up ? r.status() == 404 && r.text().contains("no such case here") : r.status() == 503);
+        backOfficeAvailable(configAdmin, true);
     }
 
     Reply sandbox(String method, String path) {
         return send(method, path, null, "sandbox", "sandbox");
-    }
-
-    String citizen(String terminal, String name, String number) {
-        LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
-        DateTimeFormatter f = DateTimeFormatter.BASIC_ISO_DATE;
-        String body = "{\"method\": \"idcard\", \"card\": {\"name\": \"" + name + "\", \"idNumber\": \"" + number
-                + "\", \"validFrom\": \"" + f.format(today.minusYears(3)) + "\", \"validTo\": \"" + f.format(today.plusYears(7)) + "\"}}";
-        Reply r = send(HttpRequest.newBuilder(uri("/api/v1/terminals/" + terminal + "/sessions")).timeout(Duration.ofSeconds(20))
-                .header("X-Terminal-Token", terminal + "-terminal-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
-        assertEquals(r.text(), 201, r.status());
-        return r.json().path("token").asText();
     }
 
     Reply asCitizen(String token, String method, String path, String json) {
@@ -368,7 +335,7 @@ public class CaseLifecycleIT extends ItSupport {
     public void aBackOfficeThatIsDownGetsTheCaseLaterAndOnlyOnce() throws Exception {
         String token = citizen("demo-02", "李四", LI);
         String[] tax = applicationOf("demo-02", "tax");
-        backOfficeAvailable(false);
+        backOfficeAvailable(configAdmin, false);
         Reply r = asCitizen(token, "POST", "/api/v1/cases", submitJson(tax[0], tax[1], validForm(tax[0])));
         assertEquals(r.text(), 201, r.status());
         String number = r.json().path("number").asText();
@@ -378,7 +345,7 @@ public class CaseLifecycleIT extends ItSupport {
         // Staff can already work on it while it waits for the back office.
         assertEquals(200, move("staff", number, "accepted", null).status());
 
-        backOfficeAvailable(true);
+        backOfficeAvailable(configAdmin, true);
         JsonNode c = await("the kept case forwarded", 40_000,
                 () -> asCitizen(token, "GET", "/api/v1/cases/" + number, null).json(), j -> j.path("forwarded").asBoolean());
         JsonNode received = sandbox("GET", "/sandbox/tax/cases/" + number).json();

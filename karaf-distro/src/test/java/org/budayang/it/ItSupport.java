@@ -258,4 +258,35 @@ public abstract class ItSupport {
         }
         return b.append("]}").toString();
     }
+
+    // ---- citizens and the sandbox back office ----------------------------------------------------
+
+    /** Logs a citizen in at a demo terminal with a valid ID card; returns the session token. */
+    String citizen(String terminal, String name, String idNumber) {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
+        String body = "{\"method\": \"idcard\", \"card\": {\"name\": \"" + name + "\", \"idNumber\": \"" + idNumber
+                + "\", \"validFrom\": \"" + f.format(today.minusYears(3)) + "\", \"validTo\": \"" + f.format(today.plusYears(7)) + "\"}}";
+        Reply r = send(HttpRequest.newBuilder(uri("/api/v1/terminals/" + terminal + "/sessions")).timeout(Duration.ofSeconds(20))
+                .header("X-Terminal-Token", terminal + "-terminal-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+        assertEquals(r.text(), 201, r.status());
+        return r.json().path("token").asText();
+    }
+
+    /** Switches the sandbox back office up or down (an outage drill) and waits until it shows. */
+    void backOfficeAvailable(org.osgi.service.cm.ConfigurationAdmin admin, boolean up) throws Exception {
+        org.osgi.service.cm.Configuration c = admin.getConfiguration("org.budayang.sandbox", "?");
+        java.util.Dictionary<String, Object> current = c.getProperties();
+        boolean isUp = current == null || !Boolean.FALSE.equals(current.get("available"));
+        if (isUp == up) {
+            return;
+        }
+        java.util.Dictionary<String, Object> p = new java.util.Hashtable<>();
+        p.put("available", up);
+        c.update(p);
+        // Down is a 503; up is the sandbox's own JSON 404 for an unknown case, once applied.
+        await("sandbox " + (up ? "up" : "down"), 10_000, () -> send("GET", "/sandbox/tax/cases/none", null, "sandbox", "sandbox"),
+                r -> up ? r.status() == 404 && r.text().contains("no such case here") : r.status() == 503);
+    }
 }

@@ -8,11 +8,6 @@ import static org.junit.Assert.assertTrue;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Dictionary;
-import java.util.Hashtable;
 
 import javax.inject.Inject;
 
@@ -60,28 +55,7 @@ public class SealedDocumentIT extends ItSupport {
     @Before
     public void ready() throws Exception {
         awaitApi();
-        backOfficeAvailable(true);
-    }
-
-    void backOfficeAvailable(boolean up) throws Exception {
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.budayang.sandbox", "?");
-        Dictionary<String, Object> p = new Hashtable<>();
-        p.put("available", up);
-        c.update(p);
-        await("sandbox " + (up ? "up" : "down"), 10_000, () -> send("GET", "/sandbox/tax/cases/none", null, "sandbox", "sandbox"),
-                r -> up ? r.status() == 404 && r.text().contains("no such case here") : r.status() == 503);
-    }
-
-    String citizen(String terminal, String name, String number) {
-        LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
-        DateTimeFormatter f = DateTimeFormatter.BASIC_ISO_DATE;
-        String body = "{\"method\": \"idcard\", \"card\": {\"name\": \"" + name + "\", \"idNumber\": \"" + number
-                + "\", \"validFrom\": \"" + f.format(today.minusYears(3)) + "\", \"validTo\": \"" + f.format(today.plusYears(7)) + "\"}}";
-        Reply r = send(HttpRequest.newBuilder(uri("/api/v1/terminals/" + terminal + "/sessions")).timeout(Duration.ofSeconds(20))
-                .header("X-Terminal-Token", terminal + "-terminal-token").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
-        assertEquals(r.text(), 201, r.status());
-        return r.json().path("token").asText();
+        backOfficeAvailable(configAdmin, true);
     }
 
     Reply document(String token, String item) {
@@ -188,12 +162,12 @@ public class SealedDocumentIT extends ItSupport {
     @Test
     public void aBackOfficeThatIsDownGives503AndNoDocument() throws Exception {
         String token = citizen("demo-01", "李四", LI);
-        backOfficeAvailable(false);
+        backOfficeAvailable(configAdmin, false);
         try {
             JsonNode e = document(token, PROOF_OF_INSURANCE).error(503, "backoffice_unavailable");
             assertTrue(e.toString(), e.path("message").asText().contains("稍后再试"));
         } finally {
-            backOfficeAvailable(true);
+            backOfficeAvailable(configAdmin, true);
         }
         Reply r = document(token, PROOF_OF_INSURANCE);
         assertEquals(r.text(), 201, r.status());

@@ -40,14 +40,8 @@ final class CasesApi {
 
     void submit(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         CitizenSession session = citizens.current(req);
-        ObjectNode body = Json.object(req.getInputStream(), Set.of("item", "situation", "form"));
-        String item = Json.string(body, "item", "item");
-        String situation = body.hasNonNull("situation") ? Json.string(body, "situation", "situation") : null;
-        JsonNode form = body.get("form");
-        if (form != null && !form.isNull() && !form.isObject()) {
-            throw ApiException.invalid("field 'form' must be an object");
-        }
-        CaseRecord c = cases.submit(session, item, situation, form == null || form.isNull() ? "{}" : form.toString());
+        Application a = Application.read(req);
+        CaseRecord c = cases.submit(session, a.item(), a.situation(), a.formJson());
         ObjectNode o = json(c);
         if (!c.forwarded()) {
             o.put("notice", "The department's system cannot be reached right now. Your case is kept and will be "
@@ -114,6 +108,20 @@ final class CasesApi {
     private static boolean isBearer(HttpServletRequest req) {
         String h = req.getHeader("Authorization");
         return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /** The body of a submission or a draft: {@code {"item", "situation", "form"}}. */
+    record Application(String item, String situation, String formJson) {
+        static Application read(HttpServletRequest req) throws IOException {
+            ObjectNode body = Json.object(req.getInputStream(), Set.of("item", "situation", "form"));
+            String item = Json.string(body, "item", "item");
+            String situation = body.hasNonNull("situation") ? Json.string(body, "situation", "situation") : null;
+            JsonNode form = body.get("form");
+            if (form != null && !form.isNull() && !form.isObject()) {
+                throw ApiException.invalid("field 'form' must be an object");
+            }
+            return new Application(item, situation, form == null || form.isNull() ? "{}" : form.toString());
+        }
     }
 
     static ApiException map(CaseException e) {

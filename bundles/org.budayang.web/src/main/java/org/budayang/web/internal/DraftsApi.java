@@ -34,14 +34,8 @@ final class DraftsApi {
 
     void create(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         var session = citizens.current(req);
-        ObjectNode body = Json.object(req.getInputStream(), Set.of("item", "situation", "form"));
-        String item = Json.string(body, "item", "item");
-        String situation = body.hasNonNull("situation") ? Json.string(body, "situation", "situation") : null;
-        JsonNode form = body.get("form");
-        if (form != null && !form.isNull() && !form.isObject()) {
-            throw ApiException.invalid("field 'form' must be an object");
-        }
-        Draft d = drafts.create(session, item, situation, form == null || form.isNull() ? "{}" : form.toString());
+        CasesApi.Application a = CasesApi.Application.read(req);
+        Draft d = drafts.create(session, a.item(), a.situation(), a.formJson());
         ObjectNode o = json(d);
         String base = req.getScheme() + "://" + req.getServerName() + ":" + req.getServerPort();
         o.put("key", d.key());
