@@ -89,11 +89,15 @@ public class CaseLifecycleIT extends ItSupport {
     }
 
     /** Sample answers by field name, as a citizen would type them. */
-    static final java.util.Map<String, String> SAMPLES = java.util.Map.of(
-            "phone", "\"13800138000\"", "bankAccount", "\"6222021234567890123\"", "amount", "1200",
-            "propertyAddress", "\"襄阳市樊城区人民路1号3单元\"", "buyerName", "\"襄阳某某商贸有限公司\"",
-            "description", "\"设计服务费\"", "destinationCity", "\"深圳市\"", "startDate", "\"2026-12-01\"",
-            "mailingAddress", "\"襄阳市襄城区檀溪路8号\"", "certificateNumber", "\"鄂(2020)襄阳市不动产证明第0012345号\"");
+    static final java.util.Map<String, String> SAMPLES = java.util.Map.ofEntries(
+            java.util.Map.entry("phone", "\"13800138000\""), java.util.Map.entry("bankAccount", "\"6222021234567890123\""),
+            java.util.Map.entry("amount", "1200"), java.util.Map.entry("propertyAddress", "\"襄阳市樊城区人民路1号3单元\""),
+            java.util.Map.entry("buyerName", "\"襄阳某某商贸有限公司\""), java.util.Map.entry("description", "\"设计服务费\""),
+            java.util.Map.entry("destinationCity", "\"深圳市\""), java.util.Map.entry("startDate", "\"2026-12-01\""),
+            java.util.Map.entry("mailingAddress", "\"襄阳市襄城区檀溪路8号\""),
+            java.util.Map.entry("certificateNumber", "\"鄂(2020)襄阳市不动产证明第0012345号\""),
+            java.util.Map.entry("monthlyRent", "2500"), java.util.Map.entry("rentalAddress", "\"襄阳市樊城区春园路16号\""),
+            java.util.Map.entry("previousRegion", "\"武汉市\""), java.util.Map.entry("plateNumber", "\"鄂FA1234\""));
 
     /** A complete, valid form for the item (from its schema), or {} for an item without a form. */
     String validForm(String item) {
