@@ -1,7 +1,8 @@
 package org.budayang.core.device.internal.escpos;
 
-import static org.budayang.core.device.internal.escpos.Hex.bytes;
-import static org.budayang.core.device.internal.escpos.Hex.str;
+import org.budayang.core.device.internal.Hex;
+import static org.budayang.core.device.internal.Hex.bytes;
+import static org.budayang.core.device.internal.Hex.str;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;

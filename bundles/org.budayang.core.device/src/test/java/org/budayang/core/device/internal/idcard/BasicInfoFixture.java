@@ -1,5 +1,7 @@
 package org.budayang.core.device.internal.idcard;
 
+import org.budayang.core.device.internal.Hex;
+
 /**
  * A hand-written read-basic-info reply. Text is UCS-2 little-endian (code unit low byte first); every
  * field is padded with U+0020 ("20 00"). The XOR of each field is given so the frame checksum can be

@@ -1,5 +1,6 @@
 package org.budayang.core.device.internal.idcard;
 
+import org.budayang.core.device.internal.Hex;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;

@@ -1,7 +1,8 @@
 package org.budayang.core.device.internal.locker;
 
-import static org.budayang.core.device.internal.locker.Hex.bytes;
-import static org.budayang.core.device.internal.locker.Hex.str;
+import org.budayang.core.device.internal.Hex;
+import static org.budayang.core.device.internal.Hex.bytes;
+import static org.budayang.core.device.internal.Hex.str;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;

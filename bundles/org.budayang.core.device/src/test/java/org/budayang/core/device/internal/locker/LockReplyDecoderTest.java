@@ -1,6 +1,7 @@
 package org.budayang.core.device.internal.locker;
 
-import static org.budayang.core.device.internal.locker.Hex.bytes;
+import org.budayang.core.device.internal.Hex;
+import static org.budayang.core.device.internal.Hex.bytes;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertSame;

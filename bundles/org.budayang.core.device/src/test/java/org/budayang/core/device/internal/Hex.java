@@ -1,14 +1,15 @@
-package org.budayang.core.device.internal.idcard;
+package org.budayang.core.device.internal;
 
 import java.io.ByteArrayOutputStream;
+import java.util.HexFormat;
 
-/** Test helper: hex text to bytes (whitespace ignored). Independent of the code under test. */
-final class Hex {
+/** Test helper: hex text to bytes (whitespace ignored) and back. Independent of the code under test. */
+public final class Hex {
 
     private Hex() {
     }
 
-    static byte[] bytes(String... parts) {
+    public static byte[] bytes(String... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String part : parts) {
             String s = part.replaceAll("\\s+", "");
@@ -22,11 +23,16 @@ final class Hex {
         return out.toByteArray();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
         }
         return out.toByteArray();
+    }
+
+    /** Upper-case hex with a space between bytes, for readable assertion messages. */
+    public static String str(byte[] b) {
+        return HexFormat.ofDelimiter(" ").withUpperCase().formatHex(b);
     }
 }
