@@ -133,27 +133,19 @@ public final class CaseServiceImpl implements CaseService {
         // Numbered in a transaction of its own, so the counter row is locked only briefly and
         // submissions do not queue behind each other; a failed submission leaves a gap.
         String number = number(item.department(), now);
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                upsertPerson(c, idHash, applicant, now);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO citizen_case (case_no, item, department, situation, "
-                        + "applicant_hash, terminal, status, form_json, forwarded, forward_attempts, next_forward_at, "
-                        + "submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
-                    // The submitting thread holds the forwarding lease from the start.
-                    bind(ps, number, item.code(), item.department(), situation, idHash, session.terminal(),
-                            CaseStatus.SUBMITTED.name(), form, false, ts(now.plusSeconds(LEASE_SECONDS)), ts(now), ts(now));
-                    ps.executeUpdate();
-                }
-                event(c, number, null, CaseStatus.SUBMITTED, now, "citizen:" + applicant.id().masked(), null);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        Transactions.inTransaction(db, c -> {
+            upsertPerson(c, idHash, applicant, now);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO citizen_case (case_no, item, department, situation, "
+                    + "applicant_hash, terminal, status, form_json, forwarded, forward_attempts, next_forward_at, "
+                    + "submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+                // The submitting thread holds the forwarding lease from the start.
+                bind(ps, number, item.code(), item.department(), situation, idHash, session.terminal(),
+                        CaseStatus.SUBMITTED.name(), form, false, ts(now.plusSeconds(LEASE_SECONDS)), ts(now), ts(now));
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
-        }
+            event(c, number, null, CaseStatus.SUBMITTED, now, "citizen:" + applicant.id().masked(), null);
+            return null;
+        });
         LOG.info("Case {} submitted for item {} by {} at terminal {}", number, item.code(), applicant.id(), session.terminal());
         deliver(number);
         return find(number).orElseThrow();
@@ -229,19 +221,7 @@ public final class CaseServiceImpl implements CaseService {
     }
 
     private String number(String department, Instant now) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                String n = nextNumber(c, department, now);
-                c.commit();
-                return n;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
-        }
+        return Transactions.inTransaction(db, c -> nextNumber(c, department, now));
     }
 
     /** Per department and day, counted on one row. */
@@ -433,42 +413,34 @@ public final class CaseServiceImpl implements CaseService {
             throw new CaseException(CaseException.Kind.INVALID, "a rejection needs a reason the citizen can read");
         }
         Instant now = Instant.now();
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                CaseStatus from;
-                try (PreparedStatement ps = c.prepareStatement("SELECT status FROM citizen_case WHERE case_no = ?")) {
-                    bind(ps, number);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw new CaseException(CaseException.Kind.NOT_FOUND, "no case " + number);
-                        }
-                        from = CaseStatus.valueOf(rs.getString(1));
+        Transactions.inTransaction(db, c -> {
+            CaseStatus from;
+            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM citizen_case WHERE case_no = ?")) {
+                bind(ps, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new CaseException(CaseException.Kind.NOT_FOUND, "no case " + number);
                     }
+                    from = CaseStatus.valueOf(rs.getString(1));
                 }
-                if (!from.next().contains(to)) {
-                    throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " is "
-                            + from.name().toLowerCase(Locale.ROOT) + "; it can go to " + from.next().stream()
-                                    .map(s -> s.name().toLowerCase(Locale.ROOT)).toList() + ", not to "
-                            + to.name().toLowerCase(Locale.ROOT));
-                }
-                // The status in the WHERE clause makes a concurrent change lose instead of overwrite.
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE citizen_case SET status = ?, updated_at = ? WHERE case_no = ? AND status = ?")) {
-                    bind(ps, to.name(), ts(now), number, from.name());
-                    if (ps.executeUpdate() != 1) {
-                        throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " changed meanwhile; reload it");
-                    }
-                }
-                event(c, number, from, to, now, actor, note);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
-        }
+            if (!from.next().contains(to)) {
+                throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " is "
+                        + from.name().toLowerCase(Locale.ROOT) + "; it can go to " + from.next().stream()
+                                .map(s -> s.name().toLowerCase(Locale.ROOT)).toList() + ", not to "
+                        + to.name().toLowerCase(Locale.ROOT));
+            }
+            // The status in the WHERE clause makes a concurrent change lose instead of overwrite.
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE citizen_case SET status = ?, updated_at = ? WHERE case_no = ? AND status = ?")) {
+                bind(ps, to.name(), ts(now), number, from.name());
+                if (ps.executeUpdate() != 1) {
+                    throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " changed meanwhile; reload it");
+                }
+            }
+            event(c, number, from, to, now, actor, note);
+            return null;
+        });
         LOG.info("Case {} -> {} by {}", number, to, actor);
         return find(number).orElseThrow();
     }

@@ -62,30 +62,22 @@ public final class DraftStore implements DraftService {
         String key = token(24);
         Instant now = Instant.now();
         String owner = vault.hash(session.person().id().value());
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                cases.upsertPerson(c, owner, session.person(), now);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO form_draft (id, key_hash, applicant_hash, item, "
-                        + "situation, form_json, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, id);
-                    ps.setString(2, sha256(key));
-                    ps.setString(3, owner);
-                    ps.setString(4, item.code());
-                    ps.setString(5, situation);
-                    ps.setString(6, form);
-                    ps.setTimestamp(7, Timestamp.from(now));
-                    ps.setTimestamp(8, Timestamp.from(now.plus(LIFETIME)));
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        Transactions.inTransaction(db, c -> {
+            cases.upsertPerson(c, owner, session.person(), now);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO form_draft (id, key_hash, applicant_hash, item, "
+                    + "situation, form_json, updated_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, sha256(key));
+                ps.setString(3, owner);
+                ps.setString(4, item.code());
+                ps.setString(5, situation);
+                ps.setString(6, form);
+                ps.setTimestamp(7, Timestamp.from(now));
+                ps.setTimestamp(8, Timestamp.from(now.plus(LIFETIME)));
+                ps.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
-        }
+            return null;
+        });
         return new Draft(id, key, item.code(), situation, form, now, now.plus(LIFETIME));
     }
 
