@@ -48,8 +48,15 @@ public class HotDeployIT extends ItSupport {
     @Inject
     BundleContext context;
 
-    @Inject
-    FeaturesService features;
+    /**
+     * The features service registered now. Karaf may replace it during boot, after Pax Exam
+     * injected one (seen as a RejectedExecutionException from the old one), so look it up.
+     */
+    FeaturesService features() {
+        org.osgi.framework.ServiceReference<FeaturesService> ref = await("the features service", 30_000,
+                () -> context.getServiceReference(FeaturesService.class), r -> r != null);
+        return context.getService(ref);
+    }
 
     /** Every bundle event of a bundle that is not the one under test. */
     final List<String> foreignEvents = Collections.synchronizedList(new ArrayList<>());
@@ -83,6 +90,7 @@ public class HotDeployIT extends ItSupport {
         // Put back whatever an earlier test removed.
         for (String d : DEMO) {
             String f = "budayang-" + d;
+            FeaturesService features = features();
             if (!features.isInstalled(features.getFeature(f))) {
                 features.installFeature(f);
             }
@@ -142,7 +150,7 @@ public class HotDeployIT extends ItSupport {
         List<String> taxItems = new ArrayList<>(menuItems("demo-02"));
         taxItems.removeIf(code -> !declaredBy(TAX, code));
         watch(FUND);
-        features.uninstallFeature("budayang-housingfund");
+        features().uninstallFeature("budayang-housingfund");
         assertEquals(demoWithout("housingfund"), menuDepartments("demo-02"));
         assertTrue(menuItems("demo-02").containsAll(taxItems));
         assertEquals(null, module("housingfund"));
@@ -150,7 +158,7 @@ public class HotDeployIT extends ItSupport {
         assertEquals("no other bundle refreshed, restarted or rewired", List.of(), foreignEvents);
         assertEquals(before, others(FUND));
 
-        features.installFeature("budayang-housingfund");
+        features().installFeature("budayang-housingfund");
         await("housingfund back", 10_000, () -> menuDepartments("demo-02"), d -> d.equals(DEMO));
         assertEquals(List.of(), foreignEvents);
         assertEquals(before, others(FUND));
@@ -268,7 +276,7 @@ public class HotDeployIT extends ItSupport {
         assertEquals(r.text(), 204, r.status());
         assertEquals(demoWithout("tax"), menuDepartments("demo-02"));
         assertEquals(null, bundle(TAX));
-        assertFalse("the feature went with it, so Karaf will not put it back", features.isInstalled(features.getFeature("budayang-tax")));
+        assertFalse("the feature went with it, so Karaf will not put it back", features().isInstalled(features().getFeature("budayang-tax")));
         send("DELETE", "/api/v1/modules/tax", null, "vendor", "vendor").error(404, "not_found");
         assertEquals(List.of(), foreignEvents);
         assertEquals(before, others(TAX));
