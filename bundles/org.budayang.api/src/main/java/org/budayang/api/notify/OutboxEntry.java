@@ -1,0 +1,14 @@
+package org.budayang.api.notify;
+
+import java.time.Instant;
+
+/**
+ * A message in the outbox.
+ *
+ * @param state {@code PENDING} (not yet delivered, will be retried), {@code SENT} or
+ *        {@code FAILED} (given up after the configured attempts)
+ * @param gatewayId the gateway's message id once sent
+ */
+public record OutboxEntry(long id, Sms sms, String state, int attempts, Instant created, Instant nextAttempt,
+        Instant sent, String gatewayId, String lastError) {
+}
