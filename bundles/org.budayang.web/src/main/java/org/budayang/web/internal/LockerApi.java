@@ -135,13 +135,8 @@ final class LockerApi {
             }
             throw ApiException.notFound("no parcel " + id);
         }
-        String token = req.getHeader(CitizenApi.TERMINAL_TOKEN);
-        if (token != null) {
-            Cabinet c = cabinet(parcel.cabinet());
-            if (!halls.verifyToken(c.terminal(), token.strip())) {
-                throw new ApiException(401, "terminal_unauthorized", "the terminal token is not the one of cabinet "
-                        + c.id() + "'s terminal " + c.terminal());
-            }
+        if (req.getHeader(CitizenApi.TERMINAL_TOKEN) != null) {
+            requireCabinetTerminal(req, cabinet(parcel.cabinet()));
         } else if (isBearer(req)) {
             CitizenSession s = citizens.current(req);
             boolean mine = cases.find(parcel.caseNumber()).map(k -> k.applicant().id().equals(s.person().id())).orElse(false);
@@ -184,8 +179,7 @@ final class LockerApi {
             ObjectNode body = Json.object(req.getInputStream(), Set.of("case"));
             parcel = s.pickupByStaff(cabinet, staff, Json.string(body, "case", "case"));
         } else {
-            Cabinet c = cabinet(cabinet);
-            citizens.requireTerminal(req, c.terminal());
+            requireCabinetTerminal(req, cabinet(cabinet));
             ObjectNode body = Json.object(req.getInputStream(), Set.of("code", "method", "wait"));
             if (body.has("code")) {
                 if (body.has("method")) {
@@ -212,6 +206,20 @@ final class LockerApi {
         ObjectNode o = json(parcel);
         o.put("notice", "柜门已打开，请取走物品后关好柜门。 The door is open: take the paper and close the door.");
         Json.write(resp, 200, o);
+    }
+
+    /** 401 unless the request carries the token of the cabinet's own terminal. */
+    private void requireCabinetTerminal(HttpServletRequest req, Cabinet c) {
+        String token = req.getHeader(CitizenApi.TERMINAL_TOKEN);
+        if (token == null || token.isBlank()) {
+            throw new ApiException(401, "terminal_unauthorized", "codes and ID cards are taken at the cabinet's terminal "
+                    + c.terminal() + ": send its token in " + CitizenApi.TERMINAL_TOKEN + " (staff log in with Basic "
+                    + "authentication instead)");
+        }
+        if (!halls.verifyToken(c.terminal(), token.strip())) {
+            throw new ApiException(401, "terminal_unauthorized", "the terminal token is not the one of cabinet " + c.id()
+                    + "'s terminal " + c.terminal());
+        }
     }
 
     private Cabinet cabinet(String id) {

@@ -54,7 +54,7 @@ CREATE TABLE locker_parcel (
     CONSTRAINT locker_parcel_state CHECK (state IN ('DEPOSITING', 'STORED', 'COLLECTED', 'CANCELLED'))
 );
 
-CREATE INDEX locker_parcel_by_case ON locker_parcel (case_no);
+-- (case_no is indexed already: Derby backs every foreign key with an index.)
 CREATE INDEX locker_parcel_by_cabinet ON locker_parcel (cabinet_id, state);
 
 -- Wrong codes per cabinet: wrong_count since first_wrong_at; code entry refused until locked_until.
