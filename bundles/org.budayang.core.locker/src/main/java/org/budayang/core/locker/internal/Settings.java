@@ -17,7 +17,8 @@ record Settings(int codeLength, Duration codeValidity, int lockoutAttempts, Dura
         Duration doorPoll, Duration idCardWait, String codeKey, Map<String, List<String>> staffPhones) {
 
     Settings {
-        staffPhones = Map.copyOf(staffPhones);
+        // Sorted, so the log lists departments the same way every start.
+        staffPhones = java.util.Collections.unmodifiableMap(new TreeMap<>(staffPhones));
     }
 
     static Settings defaults() {
