@@ -92,6 +92,8 @@ final class Lockers implements LockerService {
     static final String CODE_ACTOR = "code";
     static final String TOPIC_STAFF = "locker.staff-pickup";
     static final String TOPIC_CITIZEN = "locker.citizen-pickup";
+    /** How long a request waits for another thread's work on the same compartment. */
+    static final Duration BUSY_WAIT = Duration.ofSeconds(3);
 
     private static final String COMPARTMENT_COLS = "c.cabinet_id, c.n, c.board, c.lock_no, c.size, c.state, c.parcel_id, "
             + "c.door_action, c.door_actor, c.door_intent_at, c.door_opened_at, c.note";
@@ -782,7 +784,7 @@ final class Lockers implements LockerService {
         LockBoard board = board(cab);
         int n = p.view().compartment();
         String key = key(cab.id(), n);
-        if (!busy.add(key)) {
+        if (!acquire(key)) {
             throw busyCompartment(cab, n);
         }
         try {
@@ -861,6 +863,27 @@ final class Lockers implements LockerService {
         });
     }
 
+    /**
+     * Marks a compartment as worked on by this thread. Another thread's mark is short (the door
+     * watcher asking the board, or finishing a record), so a request waits for it a little
+     * rather than refusing at once.
+     */
+    private boolean acquire(String key) {
+        long until = System.nanoTime() + BUSY_WAIT.toNanos();
+        while (!busy.add(key)) {
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static LockerException busyCompartment(CabinetSpec cab, int n) {
         return new LockerException(Kind.CONFLICT, "busy", "a door command for compartment " + n + " of cabinet "
                 + cab.id() + " is under way; try again in a moment");
@@ -879,7 +902,7 @@ final class Lockers implements LockerService {
         existing(cab, n);
         LockBoard board = board(cab);
         String key = key(cab.id(), n);
-        if (!busy.add(key)) {
+        if (!acquire(key)) {
             throw busyCompartment(cab, n);
         }
         try {
@@ -939,7 +962,7 @@ final class Lockers implements LockerService {
         }
         String note = reason == null ? null : (reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip());
         String key = key(cab.id(), n);
-        if (!busy.add(key)) {
+        if (!acquire(key)) {
             throw busyCompartment(cab, n);
         }
         try {

@@ -443,9 +443,15 @@ final class Fixture {
 
     static final class FakePrinter implements ReceiptPrinter {
         final List<Receipt> printed = new CopyOnWriteArrayList<>();
+        volatile long millis;
 
         @Override
         public void print(Receipt receipt) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             printed.add(receipt);
         }
     }

@@ -129,6 +129,29 @@ public class LockersTest {
     }
 
     @Test
+    public void aPickupRightAfterTheStoreWaitsForTheWatcherInsteadOfRefusing() throws Exception {
+        String number = taxCase(CaseStatus.SUBMITTED);
+        Parcel p = f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"), number, Size.S, null);
+        f.board.close(1, 1);
+        // The slip takes a while: the parcel is stored (committed) while the watcher is still at it.
+        f.printer.millis = 300;
+        Thread watcher = new Thread(f.lockers::tick);
+        watcher.start();
+        await(() -> "STORED".equals(f.scalar("SELECT state FROM locker_parcel WHERE id = ?", p.id())));
+        assertTrue("the watcher is still printing", watcher.isAlive());
+        assertEquals(ParcelState.COLLECTED, f.lockers.pickupByStaff("c1", TAX, number).state());
+        watcher.join();
+    }
+
+    private static void await(java.util.function.BooleanSupplier ok) throws InterruptedException {
+        long until = System.currentTimeMillis() + 5000;
+        while (!ok.getAsBoolean()) {
+            assertTrue("timed out", System.currentTimeMillis() < until);
+            Thread.sleep(2);
+        }
+    }
+
+    @Test
     public void theCodeIsStoredOnlyAsAKeyedHashAndNeverInTheAuditLog() {
         String number = taxCase(CaseStatus.SUBMITTED);
         Parcel p = dropMaterials(number);
