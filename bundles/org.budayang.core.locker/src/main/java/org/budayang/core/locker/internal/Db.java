@@ -21,26 +21,52 @@ final class Db {
         this.ds = ds;
     }
 
+    /** Attempts of one transaction that Derby gave up for lock contention (deadlock, lock or identity contention). */
+    static final int ATTEMPTS = 5;
+
     /**
      * Runs the work in one transaction; a {@link RuntimeException} from it rolls back and passes
-     * through unchanged.
+     * through unchanged. A transaction that loses a deadlock or times out on a lock is run again
+     * from the start (the work must only touch the database, or be safe to repeat): under many
+     * concurrent writers Derby also reports contention for identity values that way, at once.
      *
      * @throws IllegalStateException when the database itself fails
      */
     <T> T tx(Work<T> work) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        for (int attempt = 1;; attempt++) {
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!transientFailure(e) || attempt >= ATTEMPTS) {
+                    throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
+                }
+                try {
+                    Thread.sleep(5L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while retrying a transaction", e);
+                }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /** Deadlock victim (40001) or lock wait given up (40XL1, 40XL2): nothing was written, try again. */
+    static boolean transientFailure(SQLException e) {
+        for (SQLException x = e; x != null; x = x.getNextException()) {
+            String state = x.getSQLState();
+            if ("40001".equals(state) || "40XL1".equals(state) || "40XL2".equals(state)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A read on its own connection (auto-commit). */

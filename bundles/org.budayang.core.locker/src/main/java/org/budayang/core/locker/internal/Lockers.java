@@ -109,6 +109,11 @@ final class Lockers implements LockerService {
     private final Clock clock;
     private final Map<String, CabinetSpec> cabinets = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /**
+     * Compartments whose open the board confirmed but whose record failed (the database gave up):
+     * the watcher then records the open even if the door has shut again meanwhile.
+     */
+    private final Set<String> confirmedOpen = ConcurrentHashMap.newKeySet();
 
     Lockers(Db db, Outbox outbox, CaseService cases, Devices devices, Settings settings, Codes codes, Clock clock) {
         this.db = db;
@@ -433,7 +438,7 @@ final class Lockers implements LockerService {
                         + " did not open (the board reports its door closed); it was taken out of service and nothing "
                         + "was stored. Try again: another compartment will be chosen");
             }
-            db.tx(c -> {
+            recordOpen(r.key(), () -> db.tx(c -> {
                 if (update(c, "UPDATE locker_compartment SET door_opened_at = ? WHERE cabinet_id = ? AND n = ? "
                         + "AND door_action = 'DEPOSIT' AND parcel_id = ?", clock.instant(), cab.id(), r.n(), r.parcel()) != 1) {
                     throw new IllegalStateException("compartment " + key(cab.id(), r.n()) + " changed while its door opened");
@@ -441,7 +446,7 @@ final class Lockers implements LockerService {
                 audit(c, cab, r.n(), actor, AuditEvent.OPEN, r.parcel(), "door open for a deposit (" + dir + ", case "
                         + kase.number() + ")");
                 return null;
-            });
+            }));
         } finally {
             busy.remove(r.key());
         }
@@ -820,10 +825,10 @@ final class Lockers implements LockerService {
                         + " did not open (the board reports its door closed); nothing was recorded as picked up: the "
                         + "parcel stays and the code still works. Ask the hall staff for help");
             }
-            db.tx(c -> {
+            recordOpen(key, () -> db.tx(c -> {
                 collected(c, cab, r, p, actor, "");
                 return null;
-            });
+            }));
         } finally {
             busy.remove(key);
         }
@@ -851,6 +856,22 @@ final class Lockers implements LockerService {
         }
         audit(c, cab, r.n(), actor, how.isEmpty() ? AuditEvent.OPEN : AuditEvent.RECONCILE, p.id(),
                 how + "door open for a pickup (" + p.view().direction() + ", case " + p.view().caseNumber() + ")");
+    }
+
+    /**
+     * Records a door the board confirmed open. Should that fail, the intent stays and the
+     * watcher records it as opened later (rather than taking the door, shut again by then, for
+     * one that never opened).
+     */
+    private void recordOpen(String key, Runnable record) {
+        try {
+            record.run();
+        } catch (RuntimeException e) {
+            confirmedOpen.add(key);
+            LOG.error("Compartment {}: the board confirmed the door open but recording it failed; the door watcher will "
+                    + "record it: {}", key, e.toString());
+            throw e;
+        }
     }
 
     private void clearIntent(CabinetSpec cab, int n, DoorAction action, AuditEvent event, String actor, Long parcel,
@@ -933,12 +954,12 @@ final class Lockers implements LockerService {
                 throw new LockerException(Kind.CONFLICT, "door_stuck", "compartment " + n + " of cabinet " + cab.id()
                         + " did not open (the board reports its door closed)");
             }
-            db.tx(c -> {
+            recordOpen(key, () -> db.tx(c -> {
                 update(c, "UPDATE locker_compartment SET door_opened_at = ? WHERE cabinet_id = ? AND n = ? "
                         + "AND door_action = 'MANUAL'", clock.instant(), cab.id(), n);
                 audit(c, cab, n, actor, AuditEvent.MANUAL_OPEN, r.parcelId(), why);
                 return null;
-            });
+            }));
         } finally {
             busy.remove(key);
         }
@@ -1094,7 +1115,8 @@ final class Lockers implements LockerService {
                 }
                 DoorState state = board.get().state(r.board(), r.lock());
                 if (r.openedAt() == null) {
-                    reconcile(cab, r, state);
+                    reconcile(cab, r, confirmedOpen.contains(key) ? DoorState.OPEN : state, confirmedOpen.contains(key));
+                    confirmedOpen.remove(key);
                 } else if (state == DoorState.CLOSED) {
                     closed(cab, r);
                 }
@@ -1149,20 +1171,21 @@ final class Lockers implements LockerService {
      * have opened: a deposit is released (nothing can be in it that the citizen was told about),
      * a pickup is not recorded (the parcel stays and its code still works).
      */
-    private void reconcile(CabinetSpec cab, Row r, DoorState state) {
-        String after = "after a restart: the outcome of the " + r.door().name().toLowerCase(Locale.ROOT)
-                + " open command was not recorded; ";
+    private void reconcile(CabinetSpec cab, Row r, DoorState state, boolean confirmed) {
+        String after = (confirmed ? "the board had confirmed the " + r.door().name().toLowerCase(Locale.ROOT)
+                + " open but recording it failed; " : "the outcome of the " + r.door().name().toLowerCase(Locale.ROOT)
+                + " open command was not recorded (the platform stopped, or its record failed); ");
         db.tx(c -> {
             if (state == DoorState.OPEN) {
                 if (r.door() == DoorAction.PICKUP) {
                     ParcelRow p = parcelRow(c, "p.id = ?", r.parcelId());
-                    collected(c, cab, r, p, r.doorActor() == null ? SYSTEM : r.doorActor(), after + "the board reports the "
-                            + "door open, so the pickup is recorded now; ");
+                    collected(c, cab, r, p, r.doorActor() == null ? SYSTEM : r.doorActor(), after + (confirmed ? ""
+                            : "the board reports the door open, so ") + "the pickup is recorded now; ");
                 } else {
                     update(c, "UPDATE locker_compartment SET door_opened_at = ? WHERE cabinet_id = ? AND n = ? "
                             + "AND door_action = ? AND door_opened_at IS NULL", clock.instant(), cab.id(), r.n(), r.door());
                     audit(c, cab, r.n(), SYSTEM, AuditEvent.RECONCILE, r.parcelId(), after
-                            + "the board reports the door open: recorded as opened, waiting for it to close");
+                            + (confirmed ? "" : "the board reports the door open: ") + "recorded as opened, waiting for it to close");
                 }
                 return null;
             }
@@ -1189,8 +1212,8 @@ final class Lockers implements LockerService {
             }
             return null;
         });
-        LOG.warn("Cabinet {} compartment {}: reconciled a {} command left from before a restart; board says {}",
-                cab.id(), r.n(), r.door(), state);
+        LOG.warn("Cabinet {} compartment {}: reconciled a {} command whose outcome was not recorded; {}", cab.id(), r.n(),
+                r.door(), confirmed ? "the board had confirmed it open" : "the board says " + state);
     }
 
     /** A slip from the cabinet terminal's receipt printer, if it has one online; never fails the deposit. */

@@ -302,8 +302,15 @@ final class Fixture {
                     + "VALUES (?, ?, ?, ?, ?, ?)", number, from, to, Instant.now(), actor, note);
         }
 
+        /** Makes the next notes fail as a broken database would. */
+        volatile int failNotes;
+
         @Override
         public void note(Connection tx, String number, String actor, String note) throws SQLException {
+            if (failNotes > 0) {
+                failNotes--;
+                throw new IllegalStateException("database unavailable: disk full");
+            }
             CaseStatus s = status(tx, number);
             Db.update(tx, "INSERT INTO case_event (case_no, from_status, to_status, occurred_at, actor, note) "
                     + "VALUES (?, ?, ?, ?, ?, ?)", number, s, s, Instant.now(), actor, note);

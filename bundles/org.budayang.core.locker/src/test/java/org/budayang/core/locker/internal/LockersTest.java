@@ -427,6 +427,53 @@ public class LockersTest {
         assertNull(f.scalar("SELECT COUNT(*) FROM locker_parcel WHERE state <> 'CANCELLED' HAVING COUNT(*) > 0"));
     }
 
+    @Test
+    public void aPickupWhoseRecordFailsIsRecordedByTheWatcherOnceTheBoardConfirmedIt() {
+        String number = taxCase(CaseStatus.SUBMITTED);
+        Parcel p = dropMaterials(number);
+        f.cases.failNotes = Db.ATTEMPTS + 1;
+        try {
+            f.lockers.pickupByStaff("c1", TAX, number);
+            fail();
+        } catch (IllegalStateException expected) {
+            // the caller gets a server error
+        }
+        assertEquals(ParcelState.STORED, f.lockers.parcel(p.id()).orElseThrow().state());
+        // The person took the paper and shut the door before the watcher came by.
+        f.board.close(1, 1);
+        f.cases.failNotes = 0;
+        f.lockers.tick();
+        assertEquals(ParcelState.COLLECTED, f.lockers.parcel(p.id()).orElseThrow().state());
+        assertTrue(f.scalar("SELECT detail FROM locker_audit WHERE event = 'RECONCILE'").contains("had confirmed"));
+        f.lockers.tick();
+        assertEquals(CompartmentState.FREE, compartment(1).state());
+    }
+
+    @Test
+    public void aTransactionThatLosesALockIsRunAgain() {
+        Db db = new Db(f.ds);
+        int[] runs = { 0 };
+        String result = db.tx(c -> {
+            Db.update(c, "INSERT INTO locker_guard (cabinet_id, wrong_count) VALUES (?, 0)", "x" + runs[0]);
+            if (++runs[0] < 3) {
+                throw new java.sql.SQLException("A lock could not be obtained within the time requested", "40XL1");
+            }
+            return "done";
+        });
+        assertEquals("done", result);
+        assertEquals(3, runs[0]);
+        // Only the last attempt's row is there: the others were rolled back.
+        assertEquals(List.of("x2"), f.column("SELECT cabinet_id FROM locker_guard"));
+        try {
+            db.tx(c -> {
+                throw new java.sql.SQLException("syntax", "42X01");
+            });
+            fail();
+        } catch (IllegalStateException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("syntax"));
+        }
+    }
+
     // ---- never two parcels in one compartment ---------------------------------------------------------
 
     @Test
