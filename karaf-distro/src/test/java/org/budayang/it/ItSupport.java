@@ -12,6 +12,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 
@@ -208,6 +211,25 @@ public abstract class ItSupport {
         }
         fail("timed out after " + timeoutMillis + " ms waiting for " + what + "; last seen: " + last);
         return null;
+    }
+
+    /** Runs a console command, waiting for Karaf to have registered it (that happens asynchronously). */
+    static String console(SessionFactory shell, String command) {
+        return await(command, 30_000, () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+            try {
+                Session s = shell.create(System.in, ps, ps);
+                try {
+                    s.execute(command);
+                } finally {
+                    s.close();
+                }
+            } catch (Exception e) {
+                return "failed: " + e;
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }, out -> !out.startsWith("failed:") && !out.contains("Command not found"));
     }
 
     /**

@@ -44,6 +44,11 @@ import java.util.function.Consumer;
  * n=4 paper:     bits 2+3 near end, bits 5+6 end     ok 0x12, low 0x1E, out 0x72
  * </pre>
  * Out of paper, the printer prints nothing (the data is lost) but still answers the status.
+ * <p>
+ * {@code state()}: {@code printed}, the last {@value #KEEP} receipts, each with {@code lines}
+ * (text), {@code styles} ({@code left|center|right}, {@code bold}), {@code qr} (data) and
+ * {@code text} (every line followed by LF, a QR code as the line {@code [QR] <data>}, where it
+ * stands); {@code receipts}, how many were cut; {@code pending}, the slip not cut yet.
  * {@code reply=corrupt} inverts the status byte, so its fixed bits are wrong.
  */
 final class EscPosDevice extends SimulatorBase {
@@ -80,11 +85,11 @@ final class EscPosDevice extends SimulatorBase {
     private final List<String> lines = new ArrayList<>();
     private final List<String> styles = new ArrayList<>();
     private final List<String> qr = new ArrayList<>();
-    /** Lines and QR codes in paper order, QR codes as {@code [QR <data>]}. */
+    /** Lines and QR codes in paper order, a QR code as the line {@code [QR] <data>}. */
     private final List<String> text = new ArrayList<>();
 
     EscPosDevice(Consumer<byte[]> toDriver) {
-        super("escpos", toDriver);
+        super(Simulators.EscPos.TYPE, toDriver);
         initialise();
     }
 
@@ -259,7 +264,7 @@ final class EscPosDevice extends SimulatorBase {
                     flushLine();
                     String data = new String(qrData, StandardCharsets.UTF_8);
                     qr.add(data);
-                    text.add("[QR " + data + "]");
+                    text.add("[QR] " + data);
                 }
             }
             default -> {
@@ -308,7 +313,7 @@ final class EscPosDevice extends SimulatorBase {
             r.put("lines", List.copyOf(lines));
             r.put("styles", List.copyOf(styles));
             r.put("qr", List.copyOf(qr));
-            r.put("text", String.join("\n", text));
+            r.put("text", asText(text));
             printed.addLast(java.util.Collections.unmodifiableMap(r));
             receipts++;
             if (printed.size() > KEEP) {
@@ -319,6 +324,13 @@ final class EscPosDevice extends SimulatorBase {
         styles.clear();
         qr.clear();
         text.clear();
+    }
+
+    /** Each line followed by a line feed, as the core.device notes suggest for comparing receipts. */
+    private static String asText(List<String> lines) {
+        StringBuilder b = new StringBuilder();
+        lines.forEach(l -> b.append(l).append('\n'));
+        return b.toString();
     }
 
     private void trimMargins() {
@@ -395,7 +407,7 @@ final class EscPosDevice extends SimulatorBase {
         if (line.size() > 0) {
             pending.add(new String(line.toByteArray(), GB18030));
         }
-        state.put("pending", String.join("\n", pending));
+        state.put("pending", asText(pending));
         state.put("qrModel", qrModel);
         state.put("qrSize", qrSize);
         state.put("qrCorrection", "LMQH".charAt(Math.min(3, Math.max(0, qrCorrection - 0x30))) + "");

@@ -49,7 +49,7 @@ final class Ga467Device extends SimulatorBase {
     private long reads;
 
     Ga467Device(Consumer<byte[]> toDriver) {
-        super("ga467", toDriver);
+        super(Simulators.Ga467.TYPE, toDriver);
     }
 
     @Override

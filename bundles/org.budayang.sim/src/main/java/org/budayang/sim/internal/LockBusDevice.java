@@ -47,7 +47,7 @@ final class LockBusDevice extends SimulatorBase {
     private long opens;
 
     LockBusDevice(Map<String, String> options, Consumer<byte[]> toDriver, LongSupplier clock) {
-        super("8a", toDriver);
+        super(Simulators.LockBoard.TYPE, toDriver);
         this.clock = clock;
         this.boards = boards(options.getOrDefault("boards", "1"));
         this.locks = integer("locks", options.getOrDefault("locks", "24"), 1, 255);

@@ -15,7 +15,7 @@ final class QrScannerDevice extends SimulatorBase {
     private long scans;
 
     QrScannerDevice(Consumer<byte[]> toDriver) {
-        super("qrscanner", toDriver);
+        super(Simulators.QrScanner.TYPE, toDriver);
     }
 
     @Override

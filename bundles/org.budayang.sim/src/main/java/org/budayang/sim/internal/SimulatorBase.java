@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.budayang.api.device.SimulatedDevice;
@@ -51,11 +53,14 @@ abstract class SimulatorBase implements SimulatedDevice {
     SimulatorBase(String type, Consumer<byte[]> toDriver) {
         this.type = type;
         this.toDriver = toDriver;
-        this.outbox = Executors.newSingleThreadExecutor(r -> {
+        // One thread keeps replies in order; it goes away while the device is idle.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "budayang-sim-" + type);
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
+        this.outbox = pool;
     }
 
     /**

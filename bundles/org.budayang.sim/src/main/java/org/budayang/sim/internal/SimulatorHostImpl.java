@@ -20,8 +20,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs simulators by name. It tracks every {@link DeviceSimulator} service by its
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 @Component(service = SimulatorHost.class, immediate = true)
 public final class SimulatorHostImpl implements SimulatorHost {
-    private static final Logger LOG = LoggerFactory.getLogger(SimulatorHostImpl.class);
-
     /** A registered simulator; the highest ranking (then the oldest) wins a type. */
     private record Registered(String type, int ranking, long serviceId, DeviceSimulator simulator) {
     }
@@ -40,7 +36,7 @@ public final class SimulatorHostImpl implements SimulatorHost {
             .thenComparingLong(Registered::serviceId);
 
     private final Map<Long, Registered> simulators = new ConcurrentHashMap<>();
-    private final Map<String, HostedSimulator> running = new ConcurrentHashMap<>();
+    private final Map<String, HostedSimulator> devices = new ConcurrentHashMap<>();
 
     @Reference(service = DeviceSimulator.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addSimulator(DeviceSimulator simulator, Map<String, Object> properties) {
@@ -53,7 +49,7 @@ public final class SimulatorHostImpl implements SimulatorHost {
 
     void removeSimulator(DeviceSimulator simulator, Map<String, Object> properties) {
         simulators.remove((Long) properties.get(Constants.SERVICE_ID));
-        for (HostedSimulator h : List.copyOf(running.values())) {
+        for (HostedSimulator h : List.copyOf(devices.values())) {
             if (h.simulator() == simulator) {
                 h.end("its simulator was unregistered");
             }
@@ -62,76 +58,89 @@ public final class SimulatorHostImpl implements SimulatorHost {
 
     @Deactivate
     void deactivate() {
-        for (HostedSimulator h : List.copyOf(running.values())) {
+        for (HostedSimulator h : List.copyOf(devices.values())) {
             h.end("the simulator host stopped");
         }
     }
 
+    /**
+     * An in-process device under that name which is unplugged, of the same type and options, is
+     * plugged back in with its state; any other unplugged one is replaced.
+     */
     @Override
-    public SimulatedDevice open(String type, String name, Map<String, String> options, Consumer<byte[]> toDriver) {
-        HostedSimulator h = reserve(type, name, HostedSimulator.IN_PROCESS);
+    public synchronized SimulatedDevice open(String type, String name, Map<String, String> options, Consumer<byte[]> toDriver) {
+        Map<String, String> o = options == null ? Map.of() : options;
+        DeviceSimulator simulator = preferred(type);
+        HostedSimulator old = free(name);
+        if (old != null && old.canReplug(type, o, simulator)) {
+            return old.plug(toDriver);
+        }
+        if (old != null) {
+            old.end("replaced by a new " + type + " simulator");
+        }
+        HostedSimulator h = new HostedSimulator(name, type, HostedSimulator.IN_PROCESS, o, simulator, this::ended);
+        devices.put(name, h);
         try {
-            h.started(h.simulator().start(options == null ? Map.of() : options, toDriver), null);
+            return h.startInProcess(toDriver);
         } catch (RuntimeException e) {
-            running.remove(name, h);
+            devices.remove(name, h);
             throw e;
         }
-        LOG.info("Started {}", h);
-        return h;
     }
 
     @Override
-    public SimulatedDevice attach(String type, String name, Path port, Map<String, String> options) {
-        HostedSimulator h = reserve(type, name, port.toString());
+    public synchronized SimulatedDevice attach(String type, String name, Path port, Map<String, String> options) {
+        DeviceSimulator simulator = preferred(type);
+        HostedSimulator old = free(name);
+        if (old != null) {
+            old.end("replaced by a " + type + " simulator on " + port);
+        }
+        HostedSimulator h = new HostedSimulator(name, type, port.toString(), options == null ? Map.of() : options, simulator, this::ended);
+        devices.put(name, h);
         PtyLink link = null;
         try {
             link = PtyLink.open(port);
-            h.started(h.simulator().start(options == null ? Map.of() : options, link::write), link);
-            link.start(name, h::received, () -> h.end("its port went away"));
+            h.startOn(link);
+            return h;
         } catch (RuntimeException e) {
-            running.remove(name, h);
+            devices.remove(name, h);
             if (link != null) {
                 link.close();
             }
             throw e;
         }
-        LOG.info("Started {}", h);
-        return h;
     }
 
-    /** Takes the name for a new simulator of that type. */
-    private HostedSimulator reserve(String type, String name, String port) {
+    private DeviceSimulator preferred(String type) {
+        return simulators.values().stream().filter(s -> s.type().equals(type)).min(PREFERRED).map(Registered::simulator)
+                .orElseThrow(() -> new IllegalArgumentException("no simulator for device type '" + type + "' (there are: "
+                        + String.join(", ", types()) + ")"));
+    }
+
+    /** The unplugged device holding the name, if any. @throws IllegalStateException when a connected one holds it */
+    private HostedSimulator free(String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a simulator needs a name");
         }
-        Registered r = simulators.values().stream().filter(s -> s.type().equals(type)).min(PREFERRED)
-                .orElseThrow(() -> new IllegalArgumentException("no simulator for device type '" + type + "' (there are: "
-                        + String.join(", ", types()) + ")"));
-        HostedSimulator h = new HostedSimulator(name, type, port, r.simulator(), this::ended);
-        HostedSimulator other = running.putIfAbsent(name, h);
-        if (other != null) {
-            throw new IllegalStateException("the name " + name + " is taken by the running " + other);
+        HostedSimulator h = devices.get(name);
+        if (h != null && h.connected()) {
+            throw new IllegalStateException("the name " + name + " is taken by the connected " + h);
         }
         return h;
     }
 
-    private void ended(HostedSimulator h, String reason) {
-        running.remove(h.name(), h);
-        if (reason == null) {
-            LOG.info("Closed {}", h);
-        } else {
-            LOG.info("Ended {}: {}", h, reason);
-        }
+    private void ended(HostedSimulator h) {
+        devices.remove(h.name(), h);
     }
 
     @Override
     public Optional<SimulatedDevice> find(String name) {
-        return Optional.ofNullable(running.get(name));
+        return Optional.ofNullable(devices.get(name));
     }
 
     @Override
     public Set<String> names() {
-        return new TreeSet<>(running.keySet());
+        return new TreeSet<>(devices.keySet());
     }
 
     @Override

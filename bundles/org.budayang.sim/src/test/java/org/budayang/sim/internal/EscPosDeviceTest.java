@@ -50,15 +50,23 @@ public class EscPosDeviceTest {
         assertEquals(List.of("受理回执", "办件号: TAX-1"), r.get("lines"));
         assertEquals(List.of("center bold", "left"), r.get("styles"));
         assertEquals(List.of("https://x/v/ABC"), r.get("qr"));
-        assertEquals("受理回执\n办件号: TAX-1\n[QR https://x/v/ABC]", r.get("text"));
+        assertEquals("受理回执\n办件号: TAX-1\n[QR] https://x/v/ABC\n", r.get("text"));
         assertEquals(6, printer.state().get("qrSize"));
         assertEquals("M", printer.state().get("qrCorrection"));
     }
 
     @Test
+    public void theSmallestReceipt() {
+        // 回执 (BB D8 D6 B4) as the title, one line "A1", feed 3, cut.
+        send(printer, "1B 40 1B 61 01 1B 45 01 BB D8 D6 B4 0A 1B 45 00 1B 61 00 41 31 0A 1B 64 03 1D 56 42 00");
+        assertEquals("回执\nA1\n", printed().get(0).get("text"));
+        assertEquals(List.of(), printed().get(0).get("qr"));
+    }
+
+    @Test
     public void byteByByteGivesTheSameReceipt() {
         trickle(printer, RECEIPT);
-        assertEquals("受理回执\n办件号: TAX-1\n[QR https://x/v/ABC]", printed().get(0).get("text"));
+        assertEquals("受理回执\n办件号: TAX-1\n[QR] https://x/v/ABC\n", printed().get(0).get("text"));
     }
 
     @Test

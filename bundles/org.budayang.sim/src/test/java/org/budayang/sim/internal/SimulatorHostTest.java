@@ -61,7 +61,7 @@ public class SimulatorHostTest {
         Map<String, Object> state = sim.state();
         assertEquals("kiosk-idcard", state.get("name"));
         assertEquals("in-process", state.get("port"));
-        assertEquals(true, state.get("running"));
+        assertEquals(true, state.get("connected"));
 
         IllegalStateException taken = assertThrows(IllegalStateException.class, () -> host.open("8a", "kiosk-idcard", Map.of(), b -> { }));
         assertTrue(taken.getMessage(), taken.getMessage().contains("kiosk-idcard"));
@@ -70,10 +70,42 @@ public class SimulatorHostTest {
         assertThrows(IllegalArgumentException.class, () -> host.open("8a", "bad-bus", Map.of("boards", "40"), b -> { }));
         assertEquals("a failed start frees its name", Set.of("kiosk-idcard"), host.names());
 
-        sim.close();
-        assertEquals(Set.of(), host.names());
+        host.find("kiosk-idcard").get().close();
+        assertEquals("closed through the host: ended, the name is free", Set.of(), host.names());
         assertEquals(false, sim.state().get("running"));
-        host.open("8a", "kiosk-idcard", Map.of(), b -> { }).close(); // the name is free again
+        assertThrows(IllegalStateException.class, () -> sim.received(Wire.hex("AA")));
+        host.open("8a", "kiosk-idcard", Map.of(), b -> { }).close();
+    }
+
+    @Test
+    public void theDriverClosingItsPortUnplugsTheDeviceWhichKeepsItsState() throws Exception {
+        Wire first = new Wire();
+        SimulatedDevice port = host.open("8a", "cabinet", Map.of("boards", "1"), first);
+        port.script("reply=none");
+        port.received(Wire.hex("8A 01 05 11 9F"));
+        port.close(); // the core takes the silent board offline and closes its port
+        SimulatedDevice parked = host.find("cabinet").orElseThrow();
+        assertEquals(false, parked.state().get("connected"));
+        assertEquals(true, parked.state().get("running"));
+        assertThrows(IllegalStateException.class, () -> port.received(Wire.hex("80 01 05 33 B7")));
+
+        // Re-opened with the same type and options: the same board, still silent, door 5 still open.
+        Wire second = new Wire();
+        SimulatedDevice again = host.open("8a", "cabinet", Map.of("boards", "1"), second);
+        again.received(Wire.hex("80 01 05 33 B7"));
+        second.silentFor(200);
+        host.find("cabinet").get().script("reply=normal"); // the console brings it back
+        again.received(Wire.hex("80 01 05 33 B7"));
+        second.expect("80 01 05 11 95");
+        first.silentFor(50);
+        port.close(); // a stale handle does not unplug the new connection
+        assertEquals(true, again.state().get("connected"));
+
+        // Different options: a new device.
+        again.close();
+        SimulatedDevice other = host.open("8a", "cabinet", Map.of("boards", "2"), second);
+        assertEquals(java.util.List.of(2), other.state().get("boards"));
+        assertEquals(0L, other.state().get("requests"));
     }
 
     @Test
@@ -82,6 +114,7 @@ public class SimulatorHostTest {
         SimulatedDevice reader = host.open("ga467", "reader", Map.of(), b -> { });
         host.removeSimulator(lockBoard, props("8a", 2L));
         assertFalse((Boolean) board.state().get("running"));
+        assertThrows(IllegalStateException.class, () -> board.received(new byte[] { 0 }));
         assertTrue((Boolean) reader.state().get("running"));
         assertEquals(Set.of("ga467"), host.types());
         assertEquals(Set.of("reader"), host.names());

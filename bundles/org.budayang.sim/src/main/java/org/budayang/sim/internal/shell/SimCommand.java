@@ -67,7 +67,8 @@ public class SimCommand implements Action {
         for (String n : host.names()) {
             host.find(n).ifPresent(s -> {
                 Map<String, Object> st = s.state();
-                table.addRow().addContent(n, st.get("type"), st.get("port"), st.get("reply") + delay(st),
+                String port = st.get("port") + (Boolean.FALSE.equals(st.get("connected")) ? " (unplugged)" : "");
+                table.addRow().addContent(n, st.get("type"), port, st.get("reply") + delay(st),
                         st.getOrDefault("summary", ""));
             });
         }
