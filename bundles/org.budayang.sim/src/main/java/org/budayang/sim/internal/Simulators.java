@@ -1,6 +1,7 @@
 package org.budayang.sim.internal;
 
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 import org.budayang.api.device.DeviceDriver;
@@ -13,63 +14,60 @@ public final class Simulators {
     private Simulators() {
     }
 
-    @Component(service = DeviceSimulator.class, property = DeviceDriver.TYPE + "=" + Ga467.TYPE)
-    public static final class Ga467 implements DeviceSimulator {
-        static final String TYPE = "ga467";
+    /** A type and how to make one device of it. */
+    abstract static class Type implements DeviceSimulator {
+        private final String type;
+        private final BiFunction<Map<String, String>, Consumer<byte[]>, SimulatorBase> factory;
+
+        Type(String type, BiFunction<Map<String, String>, Consumer<byte[]>, SimulatorBase> factory) {
+            this.type = type;
+            this.factory = factory;
+        }
 
         @Override
         public String type() {
-            return TYPE;
+            return type;
         }
 
         @Override
         public SimulatedDevice start(Map<String, String> options, Consumer<byte[]> toDriver) {
-            return new Ga467Device(toDriver).withOptions(options);
+            return factory.apply(options, toDriver).withOptions(options);
+        }
+    }
+
+    @Component(service = DeviceSimulator.class, property = DeviceDriver.TYPE + "=" + Ga467.TYPE)
+    public static final class Ga467 extends Type {
+        static final String TYPE = "ga467";
+
+        public Ga467() {
+            super(TYPE, (options, toDriver) -> new Ga467Device(toDriver));
         }
     }
 
     @Component(service = DeviceSimulator.class, property = DeviceDriver.TYPE + "=" + LockBoard.TYPE)
-    public static final class LockBoard implements DeviceSimulator {
+    public static final class LockBoard extends Type {
         static final String TYPE = "8a";
 
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public SimulatedDevice start(Map<String, String> options, Consumer<byte[]> toDriver) {
-            return new LockBusDevice(options, toDriver, System::currentTimeMillis).withOptions(options);
+        public LockBoard() {
+            super(TYPE, (options, toDriver) -> new LockBusDevice(options, toDriver, System::currentTimeMillis));
         }
     }
 
     @Component(service = DeviceSimulator.class, property = DeviceDriver.TYPE + "=" + EscPos.TYPE)
-    public static final class EscPos implements DeviceSimulator {
+    public static final class EscPos extends Type {
         static final String TYPE = "escpos";
 
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public SimulatedDevice start(Map<String, String> options, Consumer<byte[]> toDriver) {
-            return new EscPosDevice(toDriver).withOptions(options);
+        public EscPos() {
+            super(TYPE, (options, toDriver) -> new EscPosDevice(toDriver));
         }
     }
 
     @Component(service = DeviceSimulator.class, property = DeviceDriver.TYPE + "=" + QrScanner.TYPE)
-    public static final class QrScanner implements DeviceSimulator {
+    public static final class QrScanner extends Type {
         static final String TYPE = "qrscanner";
 
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public SimulatedDevice start(Map<String, String> options, Consumer<byte[]> toDriver) {
-            return new QrScannerDevice(toDriver).withOptions(options);
+        public QrScanner() {
+            super(TYPE, (options, toDriver) -> new QrScannerDevice(toDriver));
         }
     }
 }
