@@ -78,19 +78,37 @@ final class OutboxTable {
         }
     }
 
-    /** Ids of messages that may be claimed now (pending and due, or sending with an expired lease), oldest first. */
+    /**
+     * Ids of messages that may be claimed now (pending and due, or sending with an expired
+     * lease), oldest first. Read uncommitted: Derby makes a committed read wait for a row
+     * another transaction inserted and has not committed yet, which would hold up every due
+     * message behind one caller's open transaction. Such a row's id comes last (ids grow);
+     * only its claim then waits, until the caller commits (it is claimed and sent at once) or
+     * rolls back (the row is gone and the claim finds nothing).
+     */
     List<Long> due(Instant now, int max) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id FROM sms_outbox "
-                + "WHERE state IN (?, ?) AND next_attempt_at <= ? ORDER BY id")) {
-            bind(ps, PENDING, SENDING, ts(now));
-            ps.setMaxRows(max);
-            List<Long> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
+        return uncommittedRead("SELECT id FROM sms_outbox WHERE state IN (?, ?) AND next_attempt_at <= ? ORDER BY id", max,
+                PENDING, SENDING, ts(now));
+    }
+
+    private List<Long> uncommittedRead(String sql, int max, Object... args) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            int isolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_UNCOMMITTED);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                ps.setMaxRows(max);
+                List<Long> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
                 }
+                return out;
+            } finally {
+                // A pooled connection goes back as it came.
+                c.setTransactionIsolation(isolation);
             }
-            return out;
         }
     }
 
@@ -139,15 +157,22 @@ final class OutboxTable {
     /**
      * Marks FAILED what can no longer be claimed: messages whose sender stopped during their
      * last allowed attempt (lease expired, outcome unknown) and pending ones left without
-     * attempts after {@code maxAttempts} was lowered. Returns how many.
+     * attempts after {@code maxAttempts} was lowered. Returns how many. Candidates are found
+     * without waiting for open transactions (see {@link #due}) and changed one by one by id,
+     * so an UPDATE never scans over, and waits for, a caller's uncommitted row.
      */
     int abandon(Instant now, int maxAttempts) throws SQLException {
-        int n = update("UPDATE sms_outbox SET state = ?, next_attempt_at = NULL, last_error = ? "
-                + "WHERE state = ? AND next_attempt_at <= ? AND attempts >= ?", FAILED,
-                "outcome unknown: the sender stopped during the last allowed attempt", SENDING, ts(now), maxAttempts);
-        n += update("UPDATE sms_outbox SET state = ?, next_attempt_at = NULL, last_error = ? "
-                + "WHERE state = ? AND attempts >= ?", FAILED, "no attempts left (maxAttempts is " + maxAttempts + ")",
-                PENDING, maxAttempts);
+        List<Long> ids = uncommittedRead("SELECT id FROM sms_outbox WHERE state IN (?, ?) AND attempts >= ?", 1000,
+                PENDING, SENDING, maxAttempts);
+        int n = 0;
+        for (long id : ids) {
+            n += update("UPDATE sms_outbox SET state = ?, next_attempt_at = NULL, last_error = ? "
+                    + "WHERE id = ? AND state = ? AND next_attempt_at <= ? AND attempts >= ?", FAILED,
+                    "outcome unknown: the sender stopped during the last allowed attempt", id, SENDING, ts(now), maxAttempts);
+            n += update("UPDATE sms_outbox SET state = ?, next_attempt_at = NULL, last_error = ? "
+                    + "WHERE id = ? AND state = ? AND attempts >= ?", FAILED, "no attempts left (maxAttempts is "
+                    + maxAttempts + ")", id, PENDING, maxAttempts);
+        }
         return n;
     }
 

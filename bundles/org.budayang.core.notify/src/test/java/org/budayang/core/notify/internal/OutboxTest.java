@@ -266,6 +266,46 @@ public class OutboxTest {
     }
 
     @Test
+    public void anOpenTransactionHoldsUpOnlyItsOwnMessageWhichLeavesRightAfterTheCommit() throws Exception {
+        long older = enqueueAtClock(new Sms("13800000001", "older", "t"));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection open = db.getConnection()) {
+            open.setAutoCommit(false);
+            long mine = OutboxTable.insert(open, new Sms("13800000002", "mine", "t"), clock.instant());
+            Future<Integer> pass = pool.submit(() -> dispatcher(5).pass(gateway, "fake", () -> false));
+            long until = System.currentTimeMillis() + 5000;
+            while (gateway.sent.isEmpty() && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
+            assertEquals("the older message went out while the transaction was open", List.of(older), gateway.sent);
+            Thread.sleep(200);
+            assertFalse("the pass waits for the open transaction", pass.isDone());
+            open.commit();
+            assertEquals(Integer.valueOf(2), pass.get(10, TimeUnit.SECONDS));
+            assertEquals(List.of(older, mine), gateway.sent);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    public void aRolledBackMessageIsNeverSentEvenIfASenderSawItComing() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection open = db.getConnection()) {
+            open.setAutoCommit(false);
+            OutboxTable.insert(open, new Sms("13800000003", "never", "t"), clock.instant());
+            Future<Integer> pass = pool.submit(() -> dispatcher(5).pass(gateway, "fake", () -> false));
+            Thread.sleep(200);
+            open.rollback();
+            assertEquals(Integer.valueOf(0), pass.get(10, TimeUnit.SECONDS));
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(0, gateway.calls.get());
+        assertTrue(outbox.recent(10).isEmpty());
+    }
+
+    @Test
     public void recentListsNewestFirst() throws Exception {
         long a = enqueueCommitted(new Sms("13800000001", "one", "t"));
         long b = enqueueCommitted(new Sms("13800000002", "two", null));

@@ -35,6 +35,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,8 @@ public final class SmppGateway implements SmsGateway {
         }
     }
 
-    private final Settings settings;
+    /** Guarded by this. */
+    private Settings settings;
     private final ExecutorService binder;
     /** The bound session, or null; guarded by this. */
     private SMPPSession session;
@@ -81,6 +83,28 @@ public final class SmppGateway implements SmsGateway {
             t.setDaemon(true);
             return t;
         });
+        bindSoon();
+    }
+
+    /**
+     * Karaf writes a configuration made through ConfigAdmin back to etc/ and adds the file name
+     * to it: only a change of the settings themselves drops the session.
+     */
+    @Modified
+    void modified(SmppConfig config) {
+        Settings next = Settings.of(config);
+        synchronized (this) {
+            if (next.equals(settings)) {
+                return;
+            }
+            settings = next;
+            drop(true);
+        }
+        LOG.info("SMPP gateway settings changed: binding to {} again", where());
+        bindSoon();
+    }
+
+    private void bindSoon() {
         binder.execute(() -> {
             try {
                 bound();
@@ -179,7 +203,7 @@ public final class SmppGateway implements SmsGateway {
         }
     }
 
-    private String where() {
+    private synchronized String where() {
         return settings.host() + ":" + settings.port();
     }
 
