@@ -38,6 +38,8 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,6 +68,9 @@ public class NotifyIT extends ItSupport {
 
     @Inject
     SessionFactory shell;
+
+    @Inject
+    BundleContext context;
 
     @Configuration
     public Option[] config() {
@@ -123,6 +128,12 @@ public class NotifyIT extends ItSupport {
                 assertEquals(e.getValue().phone(), r.destination());
                 assertEquals("UCS-2", 8, r.dataCoding());
                 assertEquals("user_message_reference = outbox id", e.getKey() & 0xFFFF, r.reference());
+            }
+            // The SMPP password is a private configuration property: not among the service's properties.
+            ServiceReference<?> smpp = context.getServiceReferences(org.budayang.api.notify.SmsGateway.class,
+                    "(budayang.sms.gateway=smpp)").iterator().next();
+            for (String key : smpp.getPropertyKeys()) {
+                assertFalse(key, String.valueOf(smpp.getProperty(key)).contains("s3cret"));
             }
             assertEquals("the long text came as two concatenated parts", 2, smsc.received.stream()
                     .filter(r -> r.text().equals(LONG_TEXT)).findFirst().orElseThrow().parts());
@@ -277,7 +288,7 @@ public class NotifyIT extends ItSupport {
         p.put("host", "127.0.0.1");
         p.put("port", String.valueOf(smscPort()));
         p.put("systemId", "budayang");
-        p.put("password", "s3cret");
+        p.put(".password", "s3cret");
         p.put("sourceAddr", "10690001");
         p.put("bind.timeout.ms", "2000");
         p.put("response.timeout.ms", "2000");

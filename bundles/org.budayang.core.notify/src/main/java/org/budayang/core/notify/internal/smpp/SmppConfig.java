@@ -16,8 +16,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "ESME system_id given by the operator")
     String systemId();
 
-    @AttributeDefinition(type = AttributeType.PASSWORD, description = "ESME password")
-    String password() default "";
+    /** Key {@code .password}: the leading dot keeps it out of the gateway's service properties. */
+    @AttributeDefinition(type = AttributeType.PASSWORD, description = "ESME password (key .password: a private "
+            + "property, so it does not show among the gateway service's properties)")
+    String _password() default "";
 
     @AttributeDefinition(description = "system_type, if the operator asks for one")
     String systemType() default "";

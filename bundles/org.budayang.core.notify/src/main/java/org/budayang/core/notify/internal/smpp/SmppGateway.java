@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * as {@code user_message_reference}. Anything that keeps a message from being accepted is
  * {@link SmsGateway.Unavailable}, so the outbox retries it.
  */
+// Immediate: the session lives as long as the configuration, not as long as some sender holds
+// the service (a delayed component would be disposed, and unbound, whenever the sender restarts).
 @Component(configurationPid = "org.budayang.notify.smpp", configurationPolicy = ConfigurationPolicy.REQUIRE,
-        property = SmsGateway.NAME + "=smpp")
+        immediate = true, property = SmsGateway.NAME + "=smpp")
 @Designate(ocd = SmppConfig.class)
 public final class SmppGateway implements SmsGateway {
     private static final Logger LOG = LoggerFactory.getLogger(SmppGateway.class);
@@ -58,7 +60,7 @@ public final class SmppGateway implements SmsGateway {
     record Settings(String host, int port, String systemId, String password, String systemType, String sourceAddr,
             Duration bindTimeout, Duration responseTimeout, Duration enquireLink) {
         static Settings of(SmppConfig c) {
-            return new Settings(c.host().trim(), c.port(), c.systemId(), c.password(), c.systemType(), c.sourceAddr(),
+            return new Settings(c.host().trim(), c.port(), c.systemId(), c._password(), c.systemType(), c.sourceAddr(),
                     Duration.ofMillis(Math.max(100, c.bind_timeout_ms())), Duration.ofMillis(Math.max(100, c.response_timeout_ms())),
                     Duration.ofMillis(Math.max(1000, c.enquire_link_ms())));
         }
