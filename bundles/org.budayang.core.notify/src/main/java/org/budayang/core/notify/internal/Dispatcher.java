@@ -62,14 +62,24 @@ final class Dispatcher {
             }
             Instant now = clock.instant();
             Optional<OutboxTable.Claim> claim = table.claim(id, now, now.plus(settings.lease()), settings.maxAttempts());
-            if (claim.isPresent() && deliver(claim.get(), gateway, gatewayName)) {
+            if (claim.isEmpty()) {
+                continue;
+            }
+            Outcome outcome = deliver(claim.get(), gateway, gatewayName);
+            if (outcome == Outcome.SENT) {
                 sent++;
+            } else if (outcome == Outcome.NOT_SENT) {
+                // A gateway that is down would fail every other message too (each perhaps after
+                // a connect timeout): one attempt per pass, the others keep their turn.
+                break;
             }
         }
         return sent;
     }
 
-    private boolean deliver(OutboxTable.Claim c, SmsGateway gateway, String gatewayName) throws SQLException {
+    private enum Outcome { SENT, NOT_SENT, LEASE_LOST }
+
+    private Outcome deliver(OutboxTable.Claim c, SmsGateway gateway, String gatewayName) throws SQLException {
         String gatewayId;
         String problem;
         try {
@@ -88,24 +98,24 @@ final class Dispatcher {
             if (table.sent(c.id(), c.attempt(), gatewayId, clock.instant())) {
                 LOG.info("Outbox message #{} [{}] sent through {} as {} (attempt {})", c.id(), c.sms().topic(), gatewayName,
                         gatewayId, c.attempt());
-                return true;
+                return Outcome.SENT;
             }
             LOG.warn("Outbox message #{} was sent, but its lease had expired and another sender claimed it: "
                     + "it may reach {} twice (raise lease.seconds)", c.id(), c.sms().maskedPhone());
-            return false;
+            return Outcome.LEASE_LOST;
         }
         if (c.attempt() >= settings.maxAttempts()) {
             if (table.failed(c.id(), c.attempt(), problem)) {
                 LOG.error("Outbox message #{} [{}] to {} FAILED after {} attempts: {}", c.id(), c.sms().topic(),
                         c.sms().maskedPhone(), c.attempt(), problem);
             }
-            return false;
+            return Outcome.NOT_SENT;
         }
         Duration wait = settings.backoff().after(c.attempt());
         if (table.retry(c.id(), c.attempt(), clock.instant().plus(wait), problem)) {
             LOG.warn("Outbox message #{} not sent (attempt {} of {}), next try in {} ms: {}", c.id(), c.attempt(),
                     settings.maxAttempts(), wait.toMillis(), problem);
         }
-        return false;
+        return Outcome.NOT_SENT;
     }
 }

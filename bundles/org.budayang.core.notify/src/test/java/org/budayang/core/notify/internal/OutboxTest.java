@@ -202,6 +202,21 @@ public class OutboxTest {
     }
 
     @Test
+    public void aGatewayThatIsDownCostsOneAttemptPerPassNotOnePerMessage() throws Exception {
+        long a = enqueueAtClock(new Sms("13800000001", "a", "t"));
+        long b = enqueueAtClock(new Sms("13800000002", "b", "t"));
+        gateway.failuresLeft = 1;
+        Dispatcher d = dispatcher(5);
+        assertEquals(0, d.pass(gateway, "fake", () -> false));
+        assertEquals(1, gateway.calls.get());
+        assertEquals(1, entry(a).attempts());
+        assertEquals("b keeps its turn", 0, entry(b).attempts());
+        // Next pass: a waits for its back-off, b goes out (the gateway is back).
+        assertEquals(1, d.pass(gateway, "fake", () -> false));
+        assertEquals(List.of(b), gateway.sent);
+    }
+
+    @Test
     public void aMessageGoesOutOnceTheGatewayIsBack() throws Exception {
         long id = enqueueAtClock(CODE);
         gateway.failuresLeft = 2;
