@@ -40,11 +40,13 @@ import org.budayang.api.module.ModuleException;
 import org.budayang.api.module.ModuleInfo;
 import org.budayang.api.module.ModuleRegistry;
 import org.budayang.api.module.ModuleState;
+import org.budayang.api.notify.Outbox;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -89,6 +91,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient DocumentsApi documents;
     private final transient RedirectLoginApi redirectLogins;
     private final transient LoginTicketApi loginTickets;
+    private final transient OutboxApi outbox;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
@@ -109,6 +112,17 @@ public final class ApiServlet extends HttpServlet {
         this.documents = new DocumentsApi(documentService, citizens);
         this.redirectLogins = new RedirectLoginApi(halls, citizens);
         this.loginTickets = new LoginTicketApi(halls, citizens, tickets);
+        this.outbox = new OutboxApi(auth);
+    }
+
+    /** Optional: the API runs without core.notify (the outbox route then answers 503). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setOutbox(Outbox o) {
+        outbox.bind(o);
+    }
+
+    void unsetOutbox(Outbox o) {
+        outbox.unbind(o);
     }
 
     /** Dynamic: a login method's bundle or configuration may change without restarting the API. */
@@ -274,6 +288,7 @@ public final class ApiServlet extends HttpServlet {
                     unsupported(n == 1, m);
                 }
             }
+            case "admin" -> outbox.route(req, resp, p);
             default -> throw ApiException.notFound("no such resource: " + req.getRequestURI());
         }
     }
