@@ -146,22 +146,25 @@ final class ManagedDevice {
         }
     }
 
-    /** A new configuration for the same PID: detach, then attach as configured now. */
+    /**
+     * A new configuration for the same PID: detach, then attach as configured now. The new
+     * configuration is what the device shows (and what duplicate ids are checked against) at once.
+     */
     CompletableFuture<Void> reconfigure(DeviceConfig next) {
+        DeviceConfig before = config;
+        config = next;
         return lifecycle.submit(() -> {
-            DeviceConfig before = config;
             Connection c = current;
             if (c != null) {
                 drop(c, "reconfigured");
             }
-            if (!Objects.equals(before.terminal(), next.terminal()) && before.terminal() != null) {
+            if (before.terminal() != null && !before.terminal().equals(next.terminal())) {
                 // The old terminal loses the device: tell it as a removal.
-                DeviceInfo gone = info();
-                host.changed(new DeviceInfo(gone.id(), gone.type(), gone.port(), gone.terminal(), gone.capabilities(),
-                        DeviceState.OFFLINE, gone.lastGoodReply(), gone.lastReply(), gone.consecutiveErrors(), "removed",
-                        gone.settings()));
+                DeviceInfo now = info();
+                host.changed(new DeviceInfo(before.id(), before.type(), before.port(), before.terminal(),
+                        before.type() == null ? Set.of() : host.capabilities(before.type()), DeviceState.OFFLINE,
+                        now.lastGoodReply(), now.lastReply(), now.consecutiveErrors(), "removed", before.settings()));
             }
-            config = next;
             optionProblem = false;
             connectQueued.set(true);
             connect();
