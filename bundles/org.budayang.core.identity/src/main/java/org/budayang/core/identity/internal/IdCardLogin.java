@@ -12,7 +12,6 @@ import java.util.Optional;
 import org.budayang.api.device.DeviceException;
 import org.budayang.api.device.IdCard;
 import org.budayang.api.device.IdCardReader;
-
 import org.budayang.api.hall.Terminal;
 import org.budayang.api.identity.LoginMethod;
 import org.budayang.api.identity.LoginRejected;
