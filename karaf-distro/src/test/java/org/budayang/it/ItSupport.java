@@ -321,6 +321,13 @@ public abstract class ItSupport {
         return r.json().path("token").asText();
     }
 
+    /** A terminal opens a citizen session ({@code POST /terminals/{terminal}/sessions}) with its token. */
+    Reply login(String terminal, String token, String body) {
+        return send(HttpRequest.newBuilder(uri("/api/v1/terminals/" + terminal + "/sessions")).timeout(Duration.ofSeconds(40))
+                .header("X-Terminal-Token", token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
     /** Switches the sandbox back office up or down (an outage drill) and waits until it shows. */
     void backOfficeAvailable(org.osgi.service.cm.ConfigurationAdmin admin, boolean up) throws Exception {
         org.osgi.service.cm.Configuration c = admin.getConfiguration("org.budayang.sandbox", "?");

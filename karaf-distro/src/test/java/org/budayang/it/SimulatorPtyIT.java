@@ -34,11 +34,15 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
 import org.osgi.util.tracker.ServiceTracker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Simulators on the far end of real pseudo-terminals made by socat, in the running distribution:
  * the test is the driver, talking to {@code <dir>/dev} with plain file streams, the simulator is
  * attached to {@code <dir>/sim}. Killing socat unplugs the device: the simulator ends, and it can
- * be attached again once socat is back.
+ * be attached again once socat is back. And the demo hall on its {@code sim:} devices: every one
+ * configured in etc/ comes online, the reader logs the simulated card in, and a device scripted
+ * silent stays offline across the core's re-opens until it is scripted back.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -159,6 +163,100 @@ public class SimulatorPtyIT extends ItSupport {
         Map<String, String> doors = (Map<String, String>) bus.state().get("doors");
         assertEquals("open", doors.get("1.5"));
         assertEquals("stuck", doors.get("2.3"));
+    }
+
+    // ---- the demo hall on sim: ports ----------------------------------------------------------
+
+    /** The {@code sim:} devices configured in etc/: device id → simulator name. */
+    static Map<String, String> demoSimDevices() throws IOException {
+        Map<String, String> out = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of(System.getProperty("karaf.etc")))) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().matches("org\\.budayang\\.device-.*\\.cfg"))::iterator) {
+                java.util.Properties p = new java.util.Properties();
+                try (java.io.InputStream in = Files.newInputStream(f)) {
+                    p.load(in);
+                }
+                String port = p.getProperty("port", "");
+                if (port.startsWith("sim:")) {
+                    out.put(p.getProperty("id"), port.substring(4));
+                }
+            }
+        }
+        return out;
+    }
+
+    JsonNode device(String id) {
+        for (JsonNode d : admin("GET", "/api/v1/devices", null).json()) {
+            if (d.path("id").asText().equals(id)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    public void demoHallSimDevicesComeOnline() throws Exception {
+        awaitApi();
+        Map<String, String> configured = demoSimDevices();
+        assertTrue("the demo has its readers, scanners and printers on sim: ports: " + configured, configured.size() >= 11);
+        for (Map.Entry<String, String> e : configured.entrySet()) {
+            JsonNode d = await(e.getKey() + " online", 30_000, () -> device(e.getKey()), n -> n != null && n.path("state").asText().equals("online"));
+            assertEquals("sim:" + e.getValue(), d.path("port").asText());
+            Map<String, Object> sim = host.find(e.getValue()).orElseThrow().state();
+            assertEquals(d.path("type").asText(), sim.get("type"));
+            assertEquals(e.getKey(), true, sim.get("connected"));
+            assertTrue(e.getKey() + " was talked to", ((Number) sim.get("requests")).longValue() > 0
+                    || sim.get("type").equals("qrscanner")); // the platform never writes to a scanner
+        }
+        String list = run("budayang:sim");
+        for (String name : configured.values()) {
+            assertTrue(list, list.contains(name));
+        }
+    }
+
+    @Test
+    public void theDemoReaderLogsTheSimulatedCardIn() throws Exception {
+        awaitApi();
+        String token = "demo-03-terminal-token";
+        await("demo-03-idcard online", 30_000, () -> device("demo-03-idcard"), d -> d != null && d.path("state").asText().equals("online"));
+        Reply r = login("demo-03", token, "{\"method\": \"idcard\", \"reader\": true, \"timeoutSeconds\": 10}");
+        assertEquals(r.text(), 201, r.status());
+        JsonNode me = get("/api/v1/me", "Authorization", "Bearer " + r.json().path("token").asText()).json();
+        assertEquals("李四", me.path("person").path("name").asText());
+        assertEquals("110105********002X", me.path("person").path("idNumber").asText());
+
+        run("budayang:sim demo-03-idcard card=absent");
+        try {
+            login("demo-03", token, "{\"method\": \"idcard\", \"reader\": true, \"timeoutSeconds\": 1}").error(403, "no_card");
+        } finally {
+            run("budayang:sim demo-03-idcard card=present");
+        }
+    }
+
+    @Test
+    public void aDemoDeviceScriptedSilentStaysOfflineUntilScriptedBack() throws Exception {
+        awaitApi();
+        await("demo-02-idcard online", 30_000, () -> device("demo-02-idcard"), d -> d != null && d.path("state").asText().equals("online"));
+        SimulatedDevice reader = host.find("demo-02-idcard").orElseThrow();
+        run("budayang:sim demo-02-idcard reply=none");
+        try {
+            // Citizens try the reader: its requests time out, three failures in a row take it offline.
+            await("demo-02-idcard offline", 30_000, () -> {
+                Reply r = login("demo-02", "demo-02-terminal-token", "{\"method\": \"idcard\", \"reader\": true, \"timeoutSeconds\": 1}");
+                assertTrue(r.text(), r.status() != 201);
+                return device("demo-02-idcard");
+            }, d -> d.path("state").asText().equals("offline"));
+            // The core closes the port and re-opens it every 5 s; the simulator keeps its script
+            // across that, so the reader stays silent and offline (a fresh one would answer).
+            long seen = ((Number) reader.state().get("requests")).longValue();
+            await("a re-attach attempt reaching the simulator", 30_000, () -> ((Number) reader.state().get("requests")).longValue(), n -> n > seen);
+            assertEquals("offline", device("demo-02-idcard").path("state").asText());
+            assertEquals("none", host.find("demo-02-idcard").orElseThrow().state().get("reply"));
+        } finally {
+            run("budayang:sim demo-02-idcard reply=normal");
+        }
+        await("demo-02-idcard back online", 30_000, () -> device("demo-02-idcard"), d -> d.path("state").asText().equals("online"));
+        assertTrue(get("/api/v1/terminals/demo-02").json().path("capabilities").toString().contains("idcard"));
     }
 
     // ---- helpers ---------------------------------------------------------------------------
