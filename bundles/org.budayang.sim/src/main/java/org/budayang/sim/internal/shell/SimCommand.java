@@ -88,7 +88,8 @@ public class SimCommand implements Action {
                 for (Object r : receipts) {
                     System.out.println("  ---");
                     Object text = r instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("text") : r;
-                    for (String line : String.valueOf(text).split("\n", -1)) {
+                    String t = String.valueOf(text);
+                    for (String line : (t.endsWith("\n") ? t.substring(0, t.length() - 1) : t).split("\n", -1)) {
                         System.out.println("  | " + line);
                     }
                 }
