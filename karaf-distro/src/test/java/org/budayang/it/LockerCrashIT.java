@@ -90,7 +90,22 @@ public class LockerCrashIT extends ItSupport {
         env.keySet().removeIf(k -> k.startsWith("KARAF_") || k.equals("JAVA_OPTS") || k.equals("EXTRA_JAVA_OPTS"));
         env.put("JAVA_HOME", System.getProperty("java.home"));
         karaf = pb.start();
-        await("the API", 120_000, () -> get("/api/v1/modules").status(), s -> s == 200);
+        // As awaitApi, from outside: every demo department loaded, every device attached (the
+        // distribution boots the simulators), so the terminals' menus are complete.
+        await("the API with all demo departments", 120_000, () -> get("/api/v1/modules").text(),
+                t -> DEMO.stream().allMatch(d -> t.contains("\"department\":\"" + d + "\"")));
+        await("devices attached", 60_000, () -> admin("GET", "/api/v1/devices", null), r -> {
+            if (r.status() != 200) {
+                return false;
+            }
+            for (JsonNode d : r.json()) {
+                String problem = d.path("problem").asText();
+                if (problem.equals("not attached yet") || problem.equals("simulator host not installed")) {
+                    return false;
+                }
+            }
+            return true;
+        });
         await("cabinet crash-c online", 60_000, () -> get("/api/v1/cabinets/crash-c"),
                 r -> r.status() == 200 && r.json().path("online").asBoolean());
     }
