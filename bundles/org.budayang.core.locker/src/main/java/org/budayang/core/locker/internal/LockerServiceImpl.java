@@ -55,6 +55,7 @@ public final class LockerServiceImpl implements LockerService {
     private final Map<String, ReceiptPrinter> printers = new ConcurrentHashMap<>();
     private final Lockers lockers;
     private final ScheduledExecutorService doors;
+    private final java.util.concurrent.ExecutorService watchers;
 
     @Activate
     public LockerServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference Outbox outbox,
@@ -78,8 +79,14 @@ public final class LockerServiceImpl implements LockerService {
                 return Optional.ofNullable(printers.get(terminal));
             }
         };
+        // Per-bus passes of the door watcher; a few threads, as each pass mostly waits on its bus or Derby.
+        watchers = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "budayang-locker-bus");
+            t.setDaemon(true);
+            return t;
+        });
         lockers = new Lockers(new Db(db), outbox, cases, devices, settings,
-                new Codes(key, settings.codeLength(), new SecureRandom()), Clock.systemUTC());
+                new Codes(key, settings.codeLength(), new SecureRandom()), Clock.systemUTC(), watchers);
         doors = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "budayang-locker-doors");
             t.setDaemon(true);
@@ -95,6 +102,7 @@ public final class LockerServiceImpl implements LockerService {
     @Deactivate
     void deactivate() {
         doors.shutdownNow();
+        watchers.shutdownNow();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

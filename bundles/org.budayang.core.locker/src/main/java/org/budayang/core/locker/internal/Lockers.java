@@ -109,6 +109,8 @@ final class Lockers implements LockerService {
     private final Clock clock;
     private final Map<String, CabinetSpec> cabinets = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Runs the door watcher's per-bus passes side by side; null: one after the other (tests). */
+    private final java.util.concurrent.ExecutorService watchers;
     /**
      * Compartments whose open the board confirmed but whose record failed (the database gave up):
      * the watcher then records the open even if the door has shut again meanwhile.
@@ -116,6 +118,12 @@ final class Lockers implements LockerService {
     private final Set<String> confirmedOpen = ConcurrentHashMap.newKeySet();
 
     Lockers(Db db, Outbox outbox, CaseService cases, Devices devices, Settings settings, Codes codes, Clock clock) {
+        this(db, outbox, cases, devices, settings, codes, clock, null);
+    }
+
+    Lockers(Db db, Outbox outbox, CaseService cases, Devices devices, Settings settings, Codes codes, Clock clock,
+            java.util.concurrent.ExecutorService watchers) {
+        this.watchers = watchers;
         this.db = db;
         this.outbox = outbox;
         this.cases = cases;
@@ -1097,6 +1105,37 @@ final class Lockers implements LockerService {
             LOG.warn("Door watcher: cannot read the compartments: {}", e.getMessage());
             return;
         }
+        // One task per lock bus: a bus answers one command at a time anyway, different buses
+        // (and their transactions) go on side by side, so a pass does not grow with the hall.
+        Map<String, List<Row>> byBus = new java.util.LinkedHashMap<>();
+        for (Row seen : rows) {
+            CabinetSpec cab = cabinets.get(seen.cabinet());
+            if (cab != null) {
+                byBus.computeIfAbsent(cab.lockDevice(), d -> new ArrayList<>()).add(seen);
+            }
+        }
+        List<java.util.concurrent.Future<?>> passes = new ArrayList<>();
+        for (List<Row> bus : byBus.values()) {
+            if (watchers == null || byBus.size() == 1) {
+                watch(bus);
+            } else {
+                passes.add(watchers.submit(() -> watch(bus)));
+            }
+        }
+        for (java.util.concurrent.Future<?> f : passes) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("Door watcher: a pass failed: {}", e.getCause().toString());
+            }
+        }
+    }
+
+    /** The doors of one lock bus, one after the other. */
+    private void watch(List<Row> rows) {
         for (Row seen : rows) {
             CabinetSpec cab = cabinets.get(seen.cabinet());
             if (cab == null) {

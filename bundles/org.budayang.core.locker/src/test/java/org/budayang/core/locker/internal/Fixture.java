@@ -62,6 +62,9 @@ final class Fixture {
     final FakeCases cases;
     final FakeOutbox outbox = new FakeOutbox();
     final FakeBoard board = new FakeBoard();
+    /** The bus of cabinet c2, when a test adds it. */
+    final FakeBoard board2 = new FakeBoard();
+    java.util.concurrent.ExecutorService watchers;
     final FakeReader reader = new FakeReader();
     final FakePrinter printer = new FakePrinter();
     boolean boardOnline = true;
@@ -98,7 +101,11 @@ final class Fixture {
         lockers = new Lockers(new Db(ds), outbox, cases, new Lockers.Devices() {
             @Override
             public Optional<LockBoard> board(String device) {
-                return boardOnline && device.equals("lock-1") ? Optional.of(board) : Optional.empty();
+                if (!boardOnline) {
+                    return Optional.empty();
+                }
+                return device.equals("lock-1") ? Optional.of(board) : device.equals("lock-2") ? Optional.of(board2)
+                        : Optional.empty();
             }
 
             @Override
@@ -110,7 +117,7 @@ final class Fixture {
             public Optional<ReceiptPrinter> printer(String terminal) {
                 return terminal.equals("demo-01") ? Optional.of(printer) : Optional.empty();
             }
-        }, settings, new Codes(KEY, settings.codeLength(), new SecureRandom()), clock);
+        }, settings, new Codes(KEY, settings.codeLength(), new SecureRandom()), clock, watchers);
         lockers.addCabinet(c1(), false);
         return lockers;
     }
@@ -414,8 +421,18 @@ final class Fixture {
             throw new UnsupportedOperationException();
         }
 
+        /** How long a state query takes (a slow bus). */
+        volatile long queryMillis;
+
         @Override
         public DoorState state(int board, int lock) throws DeviceException {
+            if (queryMillis > 0) {
+                try {
+                    Thread.sleep(queryMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (mode == Mode.NO_REPLY) {
                 throw new DeviceException(DeviceException.Reason.TIMEOUT, "no reply");
             }

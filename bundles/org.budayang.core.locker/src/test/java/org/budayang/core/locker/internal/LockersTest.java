@@ -474,6 +474,36 @@ public class LockersTest {
         }
     }
 
+    @Test
+    public void theDoorWatcherHandlesEachLockBusSideBySide() throws Exception {
+        f.watchers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            f.restart();
+            f.lockers.addCabinet(CabinetSpec.of("c2", "demo", "二号柜", "demo-02", "lock-2", "1/1-2:S"), false);
+            String number = taxCase(CaseStatus.APPROVED);
+            List<Long> parcels = new java.util.ArrayList<>();
+            for (String cabinet : List.of("c1", "c1", "c2", "c2")) {
+                parcels.add(f.lockers.depositResult(cabinet, TAX, number, Size.S, null).id());
+            }
+            f.board.close(1, 1);
+            f.board.close(1, 2);
+            f.board2.close(1, 1);
+            f.board2.close(1, 2);
+            // Every query takes 300 ms: two doors per bus, so 600 ms per bus, 1200 ms one after the other.
+            f.board.queryMillis = 300;
+            f.board2.queryMillis = 300;
+            long t0 = System.nanoTime();
+            f.lockers.tick();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms + " ms", ms < 1100);
+            for (long id : parcels) {
+                assertEquals(ParcelState.STORED, f.lockers.parcel(id).orElseThrow().state());
+            }
+        } finally {
+            f.watchers.shutdownNow();
+        }
+    }
+
     // ---- never two parcels in one compartment ---------------------------------------------------------
 
     @Test
