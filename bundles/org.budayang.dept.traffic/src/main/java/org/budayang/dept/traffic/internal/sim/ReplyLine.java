@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * The simulator's way back to the driver, with the scripting every simulator understands:
  * {@code reply=normal|none|corrupt|garbage} and {@code delay=<ms>}. Replies always leave from
  * its own thread, never from inside {@code received}, so that a driver writing while it holds a
- * lock never gets its reply on the same stack.
+ * lock never gets its reply on the same stack. The tax department has its own copy:
+ * departments share nothing but the API.
  */
 final class ReplyLine implements AutoCloseable {
     enum Mode {
