@@ -41,11 +41,17 @@ final class SimulatedDispenser implements SimulatedDevice {
 
     SimulatedDispenser(Map<String, String> options, Consumer<byte[]> toDriver) {
         line = new ReplyLine("budayang-sim-tax.ukey", toDriver, SimFrames::corrupt);
-        for (String key : new String[] {"reply", "delay", "stock", "jam", "take"}) {
-            String value = options.get(key);
-            if (value != null) {
-                apply(key, value);
+        try {
+            // Options that are behaviours; the rest are the driver's.
+            for (String key : new String[] {"reply", "delay", "stock", "jam", "take"}) {
+                String value = options.get(key);
+                if (value != null) {
+                    apply(key, value);
+                }
             }
+        } catch (IllegalArgumentException e) {
+            line.close();
+            throw e;
         }
     }
 
@@ -173,6 +179,7 @@ final class SimulatedDispenser implements SimulatedDevice {
     @Override
     public synchronized Map<String, Object> state() {
         Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", "tax.ukey");
         s.put("stock", stock);
         s.put("jam", jam);
         s.put("take", take);

@@ -177,6 +177,13 @@ public class SimulatedDispenserTest {
         sim = new DispenserSimulator().start(Map.of("stock", "3", "jam", "true", "timeout.ms", "100"), replies::add);
         assertEquals(3, sim.state().get("stock"));
         assertEquals(true, sim.state().get("jam"));
+        assertEquals("tax.ukey", sim.state().get("type"));
+        try {
+            new DispenserSimulator().start(Map.of("stock", "lots"), replies::add);
+            fail("a bad value for a known option fails the start");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("stock"));
+        }
     }
 
     @Test

@@ -48,11 +48,17 @@ final class SimulatedTester implements SimulatedDevice {
 
     SimulatedTester(Map<String, String> options, Consumer<byte[]> toDriver) {
         line = new ReplyLine("budayang-sim-traffic.tester", toDriver, SimFrames::corrupt);
-        for (String key : new String[] {"reply", "delay", "person", "height", "vision.left", "vision.right"}) {
-            String value = options.get(key);
-            if (value != null) {
-                apply(key, value);
+        try {
+            // Options that are behaviours; the rest are the driver's.
+            for (String key : new String[] {"reply", "delay", "person", "height", "vision.left", "vision.right"}) {
+                String value = options.get(key);
+                if (value != null) {
+                    apply(key, value);
+                }
             }
+        } catch (IllegalArgumentException e) {
+            line.close();
+            throw e;
         }
     }
 
@@ -179,6 +185,7 @@ final class SimulatedTester implements SimulatedDevice {
     @Override
     public synchronized Map<String, Object> state() {
         Map<String, Object> s = new LinkedHashMap<>();
+        s.put("type", "traffic.tester");
         s.put("person", person ? "present" : "absent");
         s.put("height", heightMm / 10.0);
         s.put("vision.left", acuityLeft / 10.0);

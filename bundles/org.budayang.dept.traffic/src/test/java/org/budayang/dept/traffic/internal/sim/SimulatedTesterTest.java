@@ -177,6 +177,13 @@ public class SimulatedTesterTest {
         sim = start(options);
         assertEquals("absent", sim.state().get("person"));
         assertEquals(4.0, sim.state().get("vision.right"));
+        assertEquals("traffic.tester", sim.state().get("type"));
+        try {
+            start(Map.of("height", "tall"));
+            fail("a bad value for a known option fails the start");
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("height"));
+        }
     }
 
     @Test
