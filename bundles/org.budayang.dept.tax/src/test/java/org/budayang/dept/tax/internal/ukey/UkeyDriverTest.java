@@ -202,6 +202,20 @@ public class UkeyDriverTest {
     }
 
     @Test
+    public void aBadOptionIsAConfigurationMistakeNamedBeforeAnyByteIsSent() throws Exception {
+        int before = channel.written().size();
+        for (String bad : new String[] {"0", "-5", "soon"}) {
+            try {
+                new UkeyDriver().attach(new FakeContext(channel, Map.of("take.wait.ms", bad)));
+                fail(bad);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("take.wait.ms") && e.getMessage().contains(bad));
+            }
+        }
+        assertEquals(before, channel.written().size());
+    }
+
+    @Test
     public void afterCloseOrUnplugActionsAreOffline() throws Exception {
         channel.unplug();
         fails("dispense", Reason.OFFLINE);

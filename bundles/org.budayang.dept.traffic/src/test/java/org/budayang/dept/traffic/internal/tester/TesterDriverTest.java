@@ -231,9 +231,10 @@ public class TesterDriverTest {
         try {
             new TesterDriver().attach(bad);
             fail();
-        } catch (DeviceException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("poll.ms"));
+        } catch (IllegalArgumentException | DeviceException e) {
+            assertTrue(e.toString(), e instanceof IllegalArgumentException && e.getMessage().contains("poll.ms"));
         }
+        assertTrue("refused before a byte is sent", channel.written().size() == 1);
     }
 
     @Test
