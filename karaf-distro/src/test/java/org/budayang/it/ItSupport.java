@@ -217,6 +217,31 @@ public abstract class ItSupport {
     void awaitApi() {
         await("the API with all demo departments", 60_000, () -> get("/api/v1/modules").text(),
                 t -> DEMO.stream().allMatch(d -> t.contains("\"department\":\"" + d + "\"")));
+        awaitDevicesSettled();
+    }
+
+    /**
+     * Devices attach asynchronously after boot, and a terminal's capabilities and menu follow
+     * them: wait until every configured device had its first attempt (and, with the simulator
+     * bundle running, until the {@code sim:} devices found it), so that a test never reads a
+     * menu half-way through.
+     */
+    void awaitDevicesSettled() {
+        boolean simulators = java.util.Arrays.stream(org.osgi.framework.FrameworkUtil.getBundle(ItSupport.class)
+                .getBundleContext().getBundles()).anyMatch(b -> b.getSymbolicName().equals("org.budayang.sim")
+                        && b.getState() == org.osgi.framework.Bundle.ACTIVE);
+        await("devices attached or failed for good", 30_000, () -> admin("GET", "/api/v1/devices", null), r -> {
+            if (r.status() != 200) {
+                return false;
+            }
+            for (JsonNode d : r.json()) {
+                String problem = d.path("problem").asText();
+                if (problem.equals("not attached yet") || (simulators && problem.equals("simulator host not installed"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
     }
 
     static List<String> demoWithout(String department) {

@@ -20,6 +20,9 @@ import org.budayang.api.cases.CaseService;
 import org.budayang.api.cases.DraftService;
 import org.budayang.api.cases.FormRejected;
 import org.budayang.api.catalogue.Catalogue;
+import org.budayang.api.device.DeviceActions;
+import org.budayang.api.device.DeviceRegistry;
+import org.budayang.api.device.ReceiptPrinter;
 import org.budayang.api.docs.DocumentException;
 import org.budayang.api.docs.DocumentService;
 import org.budayang.api.catalogue.Department;
@@ -40,11 +43,13 @@ import org.budayang.api.module.ModuleException;
 import org.budayang.api.module.ModuleInfo;
 import org.budayang.api.module.ModuleRegistry;
 import org.budayang.api.module.ModuleState;
+import org.budayang.api.notify.Outbox;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -89,6 +94,8 @@ public final class ApiServlet extends HttpServlet {
     private final transient DocumentsApi documents;
     private final transient RedirectLoginApi redirectLogins;
     private final transient LoginTicketApi loginTickets;
+    private final transient OutboxApi outbox;
+    private final transient DevicesApi devices;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
@@ -109,6 +116,47 @@ public final class ApiServlet extends HttpServlet {
         this.documents = new DocumentsApi(documentService, citizens);
         this.redirectLogins = new RedirectLoginApi(halls, citizens);
         this.loginTickets = new LoginTicketApi(halls, citizens, tickets);
+        this.outbox = new OutboxApi(auth);
+        this.devices = new DevicesApi(halls, auth, citizens, caseService, catalogue, config.public_base_url());
+    }
+
+    /** Devices come and go with their health and the device runtime itself is optional. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setDeviceRegistry(DeviceRegistry r) {
+        devices.setRegistry(r);
+    }
+
+    void unsetDeviceRegistry(DeviceRegistry r) {
+        devices.unsetRegistry(r);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addReceiptPrinter(ReceiptPrinter p, java.util.Map<String, Object> props) {
+        devices.addPrinter(p, props);
+    }
+
+    void removeReceiptPrinter(ReceiptPrinter p) {
+        devices.removePrinter(p);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDeviceActions(DeviceActions a, java.util.Map<String, Object> props) {
+        devices.addActions(a, props);
+    }
+
+    void removeDeviceActions(DeviceActions a) {
+        devices.removeActions(a);
+    }
+
+    /** Optional: the API runs without core.notify (the outbox route then answers 503). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setOutbox(Outbox o) {
+        outbox.bind(o);
+    }
+
+    void unsetOutbox(Outbox o) {
+        outbox.unbind(o);
     }
 
     /** Dynamic: a login method's bundle or configuration may change without restarting the API. */
@@ -208,9 +256,14 @@ public final class ApiServlet extends HttpServlet {
                     loginTickets.issue(req, resp, p.get(1));
                 } else if (n == 4 && p.get(2).equals("login-tickets") && m.equals("GET")) {
                     loginTickets.poll(req, resp, p.get(1), p.get(3));
+                } else if (n == 3 && p.get(2).equals("devices") && m.equals("GET")) {
+                    devices.ofTerminal(req, resp, p.get(1));
+                } else if (n == 6 && p.get(2).equals("devices") && p.get(4).equals("actions") && m.equals("POST")) {
+                    devices.perform(req, resp, p.get(1), p.get(3), p.get(5));
                 } else {
                     unsupported(n == 2 || (n == 3 && (p.get(2).equals("menu") || p.get(2).equals("sessions")
-                            || p.get(2).equals("login-tickets")))
+                            || p.get(2).equals("login-tickets") || p.get(2).equals("devices")))
+                            || (n == 6 && p.get(2).equals("devices") && p.get(4).equals("actions"))
                             || (n == 4 && (p.get(2).equals("sessions") || p.get(2).equals("login-tickets")
                                     || (p.get(2).equals(RedirectLoginApi.OIDC) && p.get(3).equals("start")))), m);
                 }
@@ -238,8 +291,10 @@ public final class ApiServlet extends HttpServlet {
                     cases.get(req, resp, p.get(1));
                 } else if (n == 3 && p.get(2).equals("transitions") && m.equals("POST")) {
                     cases.advance(req, resp, p.get(1));
+                } else if (n == 3 && p.get(2).equals("receipt") && m.equals("POST")) {
+                    devices.printReceipt(req, resp, p.get(1));
                 } else {
-                    unsupported(n <= 2 || (n == 3 && p.get(2).equals("transitions")), m);
+                    unsupported(n <= 2 || (n == 3 && (p.get(2).equals("transitions") || p.get(2).equals("receipt"))), m);
                 }
             }
             case RedirectLoginApi.OIDC -> {
@@ -267,6 +322,13 @@ public final class ApiServlet extends HttpServlet {
                     unsupported(n == 3 && p.get(2).equals("confirmation"), m);
                 }
             }
+            case "devices" -> {
+                if (n == 1 && m.equals("GET")) {
+                    devices.all(req, resp);
+                } else {
+                    unsupported(n == 1, m);
+                }
+            }
             case "me" -> {
                 if (n == 1 && m.equals("GET")) {
                     citizens.me(req, resp);
@@ -274,6 +336,7 @@ public final class ApiServlet extends HttpServlet {
                     unsupported(n == 1, m);
                 }
             }
+            case "admin" -> outbox.route(req, resp, p);
             default -> throw ApiException.notFound("no such resource: " + req.getRequestURI());
         }
     }

@@ -45,8 +45,8 @@ final class CitizenApi {
         } catch (LoginRejected e) {
             // A provider that cannot be reached is not the caller's mistake: 503, so a terminal retries.
             int status = switch (e.code()) {
-                case "unknown_method" -> 400;
-                case "provider_unavailable" -> 503;
+                case "unknown_method", "invalid_request" -> 400;
+                case "provider_unavailable", "device_unavailable" -> 503;
                 default -> 403;
             };
             throw new ApiException(status, e.code(), e.getMessage());

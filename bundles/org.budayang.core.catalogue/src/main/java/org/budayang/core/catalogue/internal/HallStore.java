@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Halls, terminals and the per-hall module switch. The database is the truth; a copy in memory
- * (a few hundred rows at most) answers reads so that menus never wait for a query.
+ * (a few hundred rows at most) answers reads so that menus never wait for a query. Terminals are
+ * answered with their effective capabilities: the registered ones as the devices attached right
+ * now allow ({@link DeviceCapabilities}).
  */
 @Component(service = { HallService.class, HallStore.class })
 public final class HallStore implements HallService {
@@ -51,12 +53,15 @@ public final class HallStore implements HallService {
     }
 
     private final DataSource db;
+    private final DeviceCapabilities devices;
     private final Object writeLock = new Object();
     private volatile State state;
 
     @Activate
-    public HallStore(@Reference(target = "(budayang.store=main)") DataSource db) throws SQLException {
+    public HallStore(@Reference(target = "(budayang.store=main)") DataSource db, @Reference DeviceCapabilities devices)
+            throws SQLException {
         this.db = db;
+        this.devices = devices;
         this.state = load(1);
     }
 
@@ -131,7 +136,7 @@ public final class HallStore implements HallService {
         List<Terminal> out = new ArrayList<>();
         for (Terminal t : new TreeMap<>(state.terminals()).values()) {
             if (t.hall().equals(hall)) {
-                out.add(t);
+                out.add(devices.effective(t));
             }
         }
         return out;
@@ -139,7 +144,7 @@ public final class HallStore implements HallService {
 
     @Override
     public Optional<Terminal> terminal(String id) {
-        return Optional.ofNullable(state.terminals().get(id));
+        return Optional.ofNullable(state.terminals().get(id)).map(devices::effective);
     }
 
     @Override

@@ -1,5 +1,7 @@
 /**
- * Wire protocols of the hall's peripherals, as pure encoders and decoders (no I/O): the drivers
- * that use them over a serial channel come with the device SPI.
+ * The device runtime: configured devices ({@link org.budayang.core.device.internal.DeviceManager}),
+ * their ports ({@link org.budayang.core.device.internal.PortChannel} over jSerialComm or a
+ * simulator), health and supervision; the drivers and their wire protocols are in the
+ * sub-packages.
  */
 package org.budayang.core.device.internal;

@@ -12,4 +12,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Seconds after being issued that a code is still accepted (at most 86400)")
     long max_age_seconds() default 300;
+
+    @AttributeDefinition(description = "Seconds a login with {\"scanner\": true} waits for a code on the terminal's "
+            + "scanner (a request may ask for another wait with \"timeoutSeconds\")")
+    int scanner_timeout_seconds() default 20;
 }

@@ -1,6 +1,7 @@
 package org.budayang.core.identity.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +11,7 @@ import org.budayang.api.identity.LoginRejected;
 import org.budayang.api.identity.Person;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -25,15 +27,30 @@ public final class ShowCodeLogin implements LoginMethod {
     static final String PID = "org.budayang.identity.show";
     static final String PREFIX = "BDYAPP1";
     private final SignedCode codes;
+    private final TerminalDevices devices;
+    private final Duration scannerTimeout;
 
     @Activate
-    public ShowCodeLogin(ShowCodeConfig config) {
-        this(config.publicKey(), config.max_age_seconds(), Clock.systemUTC(), SignedCode.DEFAULT_CAPACITY);
+    public ShowCodeLogin(@Reference TerminalDevices devices, ShowCodeConfig config) {
+        this(config.publicKey(), config.max_age_seconds(), Clock.systemUTC(), SignedCode.DEFAULT_CAPACITY, devices,
+                Duration.ofSeconds(Math.max(1, config.scanner_timeout_seconds())));
+    }
+
+    /** Without a scanner (the request carries the code). */
+    ShowCodeLogin(ShowCodeConfig config) {
+        this(new TerminalDevices(), config);
     }
 
     ShowCodeLogin(String[] publicKeys, long maxAgeSeconds, Clock clock, int capacity) {
+        this(publicKeys, maxAgeSeconds, clock, capacity, new TerminalDevices(), Duration.ofSeconds(20));
+    }
+
+    ShowCodeLogin(String[] publicKeys, long maxAgeSeconds, Clock clock, int capacity, TerminalDevices devices,
+            Duration scannerTimeout) {
         codes = new SignedCode(NAME, PREFIX, PID, "the app's login code", publicKeys, maxAgeSeconds, Set.of(), clock,
                 capacity);
+        this.devices = devices;
+        this.scannerTimeout = scannerTimeout;
     }
 
     @Override
@@ -43,6 +60,11 @@ public final class ShowCodeLogin implements LoginMethod {
 
     @Override
     public Person authenticate(Terminal terminal, Map<String, Object> credentials) throws LoginRejected {
+        if (Boolean.TRUE.equals(credentials.get("scanner"))) {
+            // The terminal's own scanner reads the code: wait for the next scan there.
+            String code = devices.scan(terminal, credentials, scannerTimeout);
+            return codes.authenticate(terminal, Map.of("code", code)).person();
+        }
         return codes.authenticate(terminal, credentials).person();
     }
 }

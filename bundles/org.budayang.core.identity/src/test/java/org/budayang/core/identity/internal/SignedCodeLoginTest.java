@@ -352,4 +352,33 @@ public class SignedCodeLoginTest {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
                 (proxy, method, args) -> method.getDefaultValue()));
     }
+
+    // ---- the terminal's own scanner ({"scanner": true}) --------------------------------------------
+
+    static TerminalDevices scannerSays(String code) {
+        TerminalDevices devices = new TerminalDevices();
+        devices.addScanner(timeout -> java.util.Optional.ofNullable(code), Map.of("budayang.terminal", "demo-01"));
+        return devices;
+    }
+
+    @Test
+    public void theTerminalsScannerReadsTheCode() throws Exception {
+        ShowCodeLogin withScanner = new ShowCodeLogin(new String[] { app.publicKey() }, 60, clock, 1000,
+                scannerSays(showCode(ZHANG)), java.time.Duration.ofSeconds(20));
+        assertEquals(ZHANG, withScanner.authenticate(KIOSK, Map.of("scanner", true)).id().value());
+        EsscLogin esscScanner = new EsscLogin(new String[] { issuer.publicKey() }, 300, clock, 1000,
+                scannerSays(esscCode(LI)), java.time.Duration.ofSeconds(20));
+        assertEquals(LI, esscScanner.authenticate(KIOSK, Map.of("scanner", true)).id().value());
+        // The scanned code goes through every check: scanned again it is a replay.
+        assertEquals("replayed_code", rejected(esscScanner, Map.of("scanner", true)));
+    }
+
+    @Test
+    public void scannerRefusals() {
+        ShowCodeLogin nothingScanned = new ShowCodeLogin(new String[] { app.publicKey() }, 60, clock, 1000,
+                scannerSays(null), java.time.Duration.ofSeconds(1));
+        assertEquals("no_code", rejected(nothingScanned, Map.of("scanner", true)));
+        assertEquals("device_unavailable", rejected(show, Map.of("scanner", true)));
+        assertEquals("invalid_request", rejected(nothingScanned, Map.of("scanner", true, "timeoutSeconds", -1)));
+    }
 }

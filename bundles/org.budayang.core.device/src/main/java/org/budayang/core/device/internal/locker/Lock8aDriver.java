@@ -1,0 +1,200 @@
+package org.budayang.core.device.internal.locker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.budayang.api.device.Capabilities;
+import org.budayang.api.device.DeviceContext;
+import org.budayang.api.device.DeviceDriver;
+import org.budayang.api.device.DeviceException;
+import org.budayang.api.device.Framer;
+import org.budayang.api.device.LockBoard;
+import org.budayang.api.device.SerialChannel;
+import org.budayang.core.device.internal.DriverOptions;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Driver of "8A" locker control boards: one device is one RS-485 bus with one or more boards
+ * (README-8a-escpos.md has the bytes). Attach and probe query lock 1 of every configured board;
+ * every configured board must answer.
+ *
+ * <p>Options: {@code boards} (addresses on the bus, comma-separated, default {@code 1}),
+ * {@code locks} (locks per board, default 24), {@code status11} ({@code open}: status byte
+ * {@code 11} means open, {@code 00} closed — the default; {@code closed}: the reverse),
+ * {@code timeout.ms} (reply timeout, default 1000).
+ */
+@Component(service = DeviceDriver.class, property = DeviceDriver.TYPE + "=" + Lock8aDriver.TYPE)
+public final class Lock8aDriver implements DeviceDriver {
+    public static final String TYPE = "8a";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Set<String> capabilities() {
+        return Set.of(Capabilities.LOCKER);
+    }
+
+    @Override
+    public Session attach(DeviceContext context) throws DeviceException {
+        DriverOptions o = new DriverOptions(context.options());
+        List<Integer> boards = o.integers("boards", List.of(1), LockCommand.MIN_BOARD, LockCommand.MAX_BOARD);
+        int locks = o.integer("locks", 24, 1, LockCommand.MAX_LOCK);
+        StatusMeaning meaning = o.choice("status11", "open", "open", "closed").equals("open")
+                ? StatusMeaning.OPEN_IS_11 : StatusMeaning.CLOSED_IS_11;
+        Bus bus = new Bus(context, boards, locks, meaning, Duration.ofMillis(o.integer("timeout.ms", 1000, 50, 60_000)));
+        bus.queryEveryBoard();
+        context.publish(LockBoard.class, bus, Capabilities.LOCKER);
+        return bus;
+    }
+
+    /** Five-byte frames starting with {@code 8A} or {@code 80}; any other byte before one is noise. */
+    static final Framer FRAMER = pending -> {
+        int h = pending.get(0) & 0xFF;
+        if (h != LockCommand.HEADER_OPEN && h != LockCommand.HEADER_QUERY) {
+            return -1;
+        }
+        return pending.remaining() >= LockCommand.FRAME_LENGTH ? LockCommand.FRAME_LENGTH : 0;
+    };
+
+    /** One bus: one exchange at a time, as RS-485 is half-duplex anyway. */
+    static final class Bus implements Session, LockBoard {
+        private final DeviceContext context;
+        private final SerialChannel channel;
+        private final List<Integer> boards;
+        private final int locks;
+        private final StatusMeaning meaning;
+        private final Duration timeout;
+        private final ReentrantLock lock = new ReentrantLock();
+
+        Bus(DeviceContext context, List<Integer> boards, int locks, StatusMeaning meaning, Duration timeout) {
+            this.context = context;
+            this.channel = context.channel();
+            this.boards = boards;
+            this.locks = locks;
+            this.meaning = meaning;
+            this.timeout = timeout;
+        }
+
+        void queryEveryBoard() throws DeviceException {
+            lock.lock();
+            try {
+                for (int b : boards) {
+                    exchange(LockCommand.query(b, 1), "query board " + b + " lock 1");
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void probe() throws DeviceException {
+            if (!lock.tryLock()) {
+                return;
+            }
+            try {
+                for (int b : boards) {
+                    exchange(LockCommand.query(b, 1), "query board " + b + " lock 1");
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public List<Integer> boards() {
+            return boards;
+        }
+
+        @Override
+        public org.budayang.api.device.DoorState open(int board, int lock) throws DeviceException {
+            check(board, lock);
+            return doorState(exchangeLocked(LockCommand.open(board, lock), "open board " + board + " lock " + lock));
+        }
+
+        @Override
+        public void openAll(int board) throws DeviceException {
+            check(board, 1);
+            // The acknowledgement echoes lock 00; its status says nothing about any one door.
+            exchangeLocked(LockCommand.openAll(board), "open all locks of board " + board);
+        }
+
+        @Override
+        public org.budayang.api.device.DoorState state(int board, int lock) throws DeviceException {
+            check(board, lock);
+            return doorState(exchangeLocked(LockCommand.query(board, lock), "query board " + board + " lock " + lock));
+        }
+
+        private void check(int board, int lock) {
+            if (!boards.contains(board)) {
+                throw new IllegalArgumentException("board " + board + " is not on this bus (boards " + boards + ")");
+            }
+            if (lock < 1 || lock > locks) {
+                throw new IllegalArgumentException("lock must be 1.." + locks + ", was " + lock);
+            }
+        }
+
+        private org.budayang.api.device.DoorState doorState(LockReply reply) throws DeviceException {
+            DoorState s = reply.state(meaning);
+            if (s == DoorState.OPEN) {
+                return org.budayang.api.device.DoorState.OPEN;
+            }
+            if (s == DoorState.CLOSED) {
+                return org.budayang.api.device.DoorState.CLOSED;
+            }
+            String why = "reply " + reply + " has an unknown status byte " + s;
+            context.failed(why);
+            throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
+        }
+
+        private LockReply exchangeLocked(byte[] command, String what) throws DeviceException {
+            lock.lock();
+            try {
+                return exchange(command, what);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Sends one command and checks its reply: well formed, right checksum, answering this command. */
+        private LockReply exchange(byte[] command, String what) throws DeviceException {
+            channel.clearInput();
+            channel.write(command);
+            byte[] raw;
+            try {
+                raw = channel.readFrame(FRAMER, timeout);
+            } catch (DeviceException e) {
+                if (e.reason() == DeviceException.Reason.TIMEOUT) {
+                    String why = what + ": " + e.getMessage();
+                    context.failed(why);
+                    throw new DeviceException(DeviceException.Reason.TIMEOUT, why);
+                }
+                throw e;
+            }
+            List<LockDecoded> decoded = new LockReplyDecoder().feed(raw);
+            String why;
+            if (decoded.size() == 1 && decoded.get(0) instanceof LockReply reply) {
+                try {
+                    reply.requireAnswers(command);
+                    context.ok(what + ": " + reply);
+                    return reply;
+                } catch (LockReplyMismatchException e) {
+                    why = what + ": " + e.getMessage();
+                }
+            } else {
+                why = what + ": " + (decoded.isEmpty() ? "unreadable reply" : decoded.get(0).toString());
+            }
+            context.failed(why);
+            throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
+        }
+
+        @Override
+        public void close() {
+            // The core closes the port.
+        }
+    }
+}
