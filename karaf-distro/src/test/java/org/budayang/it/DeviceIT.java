@@ -590,12 +590,6 @@ public class DeviceIT extends ItSupport {
         throw new AssertionError("no " + type.getSimpleName() + " for " + device);
     }
 
-    Reply login(String terminal, String token, String body) {
-        return send(HttpRequest.newBuilder(uri("/api/v1/terminals/" + terminal + "/sessions")).timeout(Duration.ofSeconds(40))
-                .header("X-Terminal-Token", token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
-    }
-
     String cardLogin(String terminal, String token) {
         Reply r = login(terminal, token, "{\"method\": \"idcard\", \"card\": {\"name\": \"张三\", \"idNumber\": \"" + ZHANG
                 + "\", \"validFrom\": \"20200101\", \"validTo\": \"20400101\"}}");

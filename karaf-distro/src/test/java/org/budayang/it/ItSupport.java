@@ -12,6 +12,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,8 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 
@@ -210,6 +213,25 @@ public abstract class ItSupport {
         return null;
     }
 
+    /** Runs a console command, waiting for Karaf to have registered it (that happens asynchronously). */
+    static String console(SessionFactory shell, String command) {
+        return await(command, 30_000, () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+            try {
+                Session s = shell.create(System.in, ps, ps);
+                try {
+                    s.execute(command);
+                } finally {
+                    s.close();
+                }
+            } catch (Exception e) {
+                return "failed: " + e;
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }, out -> !out.startsWith("failed:") && !out.contains("Command not found"));
+    }
+
     /**
      * Waits until the distribution finished booting: the API answers and all boot-time
      * departments are loaded (Pax Exam may start a test while boot features still install).
@@ -297,6 +319,13 @@ public abstract class ItSupport {
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
         assertEquals(r.text(), 201, r.status());
         return r.json().path("token").asText();
+    }
+
+    /** A terminal opens a citizen session ({@code POST /terminals/{terminal}/sessions}) with its token. */
+    Reply login(String terminal, String token, String body) {
+        return send(HttpRequest.newBuilder(uri("/api/v1/terminals/" + terminal + "/sessions")).timeout(Duration.ofSeconds(40))
+                .header("X-Terminal-Token", token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
     }
 
     /** Switches the sandbox back office up or down (an outage drill) and waits until it shows. */

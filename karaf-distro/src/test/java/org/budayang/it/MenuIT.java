@@ -6,9 +6,7 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +15,6 @@ import java.util.Set;
 
 import javax.inject.Inject;
 
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Before;
 import org.junit.Test;
@@ -284,26 +281,7 @@ public class MenuIT extends ItSupport {
         assertTrue(run("budayang:halls").contains("demo-02"));
     }
 
-    /** Runs a console command, waiting for Karaf to have registered it (that happens asynchronously). */
-    private String run(String command) throws Exception {
-        return await(command, 30_000, () -> {
-            try {
-                return execute(command);
-            } catch (Exception e) {
-                return "failed: " + e;
-            }
-        }, out -> !out.startsWith("failed:") && !out.contains("Command not found"));
-    }
-
-    private String execute(String command) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        Session s = shell.create(System.in, ps, ps);
-        try {
-            s.execute(command);
-        } finally {
-            s.close();
-        }
-        return out.toString(StandardCharsets.UTF_8);
+    private String run(String command) {
+        return console(shell, command);
     }
 }

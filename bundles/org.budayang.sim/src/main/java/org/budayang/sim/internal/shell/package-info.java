@@ -1,0 +1,2 @@
+/** {@code budayang:sim}, the console's view of the simulators. */
+package org.budayang.sim.internal.shell;
