@@ -405,18 +405,6 @@ public class DriverSimulatorIT extends ItSupport {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    /** Registers a terminal of the demo hall with these capabilities; its token. */
-    String terminal(String id, String... capabilities) {
-        StringBuilder caps = new StringBuilder();
-        for (String c : capabilities) {
-            caps.append(caps.length() == 0 ? "" : ", ").append('"').append(c).append('"');
-        }
-        Reply r = admin("POST", "/api/v1/halls/demo/terminals", "{\"id\": \"" + id + "\", \"name\": \"IT " + id
-                + "\", \"capabilities\": [" + caps + "]}");
-        assertEquals(r.text(), 201, r.status());
-        return r.json().path("token").asText();
-    }
-
     DeviceIT.Pty pty(String name) throws Exception {
         DeviceIT.Pty p = new DeviceIT.Pty(Path.of(System.getProperty(PTY_DIR), name));
         ptys.add(p);
