@@ -13,7 +13,6 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.budayang.api.device.Capabilities;
 import org.budayang.api.device.DeviceActions;
@@ -249,7 +247,7 @@ public class DeviceIT extends ItSupport {
         assertTrue("status first, then init: " + h, h.startsWith(hex(DLE_EOT_1, DLE_EOT_4, "1B 40")));
         // 办件回执 in GB18030: B0 EC BC FE BB D8 D6 B4, centred and bold.
         assertTrue(h, h.contains(hex("1B 61 01 1B 45 01 B0 EC BC FE BB D8 D6 B4")));
-        assertTrue(h, contains(bytes, ("办件编号 Case: " + number + "\n").getBytes(Charset.forName("GB18030"))));
+        assertTrue(h, indexOf(bytes, ("办件编号 Case: " + number + "\n").getBytes(Charset.forName("GB18030"))) >= 0);
         String link = "http://localhost:8181/api/v1/cases/" + number;
         int store = link.length() + 3;
         assertTrue("QR model, size, error correction, store, print: " + h, h.contains(hex("1D 28 6B 04 00 31 41 32 00",
@@ -258,7 +256,7 @@ public class DeviceIT extends ItSupport {
                 + " " + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(link.getBytes(StandardCharsets.US_ASCII))
                 + " " + hex("1D 28 6B 03 00 31 51 30")));
         assertTrue("feed and cut at the end: " + h, h.endsWith(hex("1B 64 03 1D 56 42 00")));
-        assertFalse("the full ID number is never printed", contains(bytes, ZHANG.getBytes(StandardCharsets.US_ASCII)));
+        assertFalse("the full ID number is never printed", indexOf(bytes, ZHANG.getBytes(StandardCharsets.US_ASCII)) >= 0);
 
         // Paper out: the print is refused with the reason, the device degrades, then leaves the menu.
         String etag = get("/api/v1/terminals/it-print/menu").header("ETag");
@@ -524,18 +522,6 @@ public class DeviceIT extends ItSupport {
 
     // ---- helpers -----------------------------------------------------------------------------------
 
-    /** Registers a terminal of the demo hall with these capabilities; its token. */
-    String terminal(String id, String... capabilities) {
-        StringBuilder caps = new StringBuilder();
-        for (String c : capabilities) {
-            caps.append(caps.length() == 0 ? "" : ", ").append('"').append(c).append('"');
-        }
-        Reply r = admin("POST", "/api/v1/halls/demo/terminals", "{\"id\": \"" + id + "\", \"name\": \"IT " + id
-                + "\", \"capabilities\": [" + caps + "]}");
-        assertEquals(r.text(), 201, r.status());
-        return r.json().path("token").asText();
-    }
-
     Pty pty(String name) throws Exception {
         Pty p = new Pty(Path.of(System.getProperty(PTY_DIR), name));
         ptys.add(p);
@@ -624,21 +610,7 @@ public class DeviceIT extends ItSupport {
     }
 
     private String run(String command) {
-        return await(command, 30_000, () -> {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-                Session s = shell.create(System.in, ps, ps);
-                try {
-                    s.execute(command);
-                } finally {
-                    s.close();
-                }
-                return out.toString(StandardCharsets.UTF_8);
-            } catch (Exception e) {
-                return "failed: " + e;
-            }
-        }, out -> !out.startsWith("failed:") && !out.contains("Command not found"));
+        return console(shell, command);
     }
 
     /** Hex of the parts, upper case, one space between bytes (as the far end reports what it received). */
@@ -656,7 +628,8 @@ public class DeviceIT extends ItSupport {
         return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
     }
 
-    static boolean contains(byte[] haystack, byte[] needle) {
+    /** Where the needle first stands in the haystack; -1 if nowhere. */
+    static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
             for (int k = 0; k < needle.length; k++) {
@@ -664,9 +637,9 @@ public class DeviceIT extends ItSupport {
                     continue outer;
                 }
             }
-            return true;
+            return i;
         }
-        return false;
+        return -1;
     }
 
     /**
@@ -849,19 +822,6 @@ public class DeviceIT extends ItSupport {
                 }
                 send(reply);
             }
-        }
-
-        private static int indexOf(byte[] h, byte[] n) {
-            outer:
-            for (int i = 0; i + n.length <= h.length; i++) {
-                for (int k = 0; k < n.length; k++) {
-                    if (h[i + k] != n[k]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            return -1;
         }
 
         void close() {

@@ -306,7 +306,19 @@ public abstract class ItSupport {
         return b.append("]}").toString();
     }
 
-    // ---- citizens and the sandbox back office ----------------------------------------------------
+    // ---- terminals, citizens and the sandbox back office -----------------------------------------
+
+    /** Registers a terminal of the demo hall with these capabilities; its token. */
+    String terminal(String id, String... capabilities) {
+        StringBuilder caps = new StringBuilder();
+        for (String c : capabilities) {
+            caps.append(caps.length() == 0 ? "" : ", ").append('"').append(c).append('"');
+        }
+        Reply r = admin("POST", "/api/v1/halls/demo/terminals", "{\"id\": \"" + id + "\", \"name\": \"IT " + id
+                + "\", \"capabilities\": [" + caps + "]}");
+        assertEquals(r.text(), 201, r.status());
+        return r.json().path("token").asText();
+    }
 
     /** Logs a citizen in at a demo terminal with a valid ID card; returns the session token. */
     String citizen(String terminal, String name, String idNumber) {

@@ -6,9 +6,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +22,11 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 import javax.sql.DataSource;
 
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.budayang.api.notify.Outbox;
 import org.budayang.api.notify.OutboxEntry;
 import org.budayang.api.notify.Sms;
+import org.budayang.core.notify.internal.smpp.TestSmsc;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -103,7 +101,7 @@ public class NotifyIT extends ItSupport {
     public void overSmppEveryMessageArrivesExactlyOnceThroughAnOutage() throws Exception {
         // Whatever other tests left in the outbox goes out through the log first: the SMSC's count is this test's.
         awaitDrained();
-        Smsc smsc = new Smsc("budayang", "s3cret").start(smscPort());
+        TestSmsc smsc = new TestSmsc("budayang", "s3cret").start(smscPort());
         try {
             configureSmpp();
             useGateway("smpp");
@@ -123,7 +121,7 @@ public class NotifyIT extends ItSupport {
             awaitSent(expected.keySet());
             assertEquals(smsc.received.toString(), 3, smsc.received.size());
             for (Map.Entry<Long, Sms> e : expected.entrySet()) {
-                Smsc.Received r = smsc.received.stream().filter(x -> x.text().equals(e.getValue().text())).findFirst()
+                TestSmsc.Received r = smsc.received.stream().filter(x -> x.text().equals(e.getValue().text())).findFirst()
                         .orElseThrow(() -> new AssertionError("not at the SMSC: #" + e.getKey()));
                 assertEquals(e.getValue().phone(), r.destination());
                 assertEquals("UCS-2", 8, r.dataCoding());
@@ -327,20 +325,6 @@ public class NotifyIT extends ItSupport {
     }
 
     String run(String command) {
-        return await(command, 30_000, () -> {
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-                Session s = shell.create(System.in, ps, ps);
-                try {
-                    s.execute(command);
-                } finally {
-                    s.close();
-                }
-                return out.toString(StandardCharsets.UTF_8);
-            } catch (Exception e) {
-                return "failed: " + e;
-            }
-        }, out -> !out.startsWith("failed:") && !out.contains("Command not found"));
+        return console(shell, command);
     }
 }

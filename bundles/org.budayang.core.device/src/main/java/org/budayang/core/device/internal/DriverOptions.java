@@ -1,5 +1,6 @@
 package org.budayang.core.device.internal;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,11 @@ public final class DriverOptions {
             // below
         }
         throw new IllegalArgumentException(key + " '" + v + "' must be a whole number from " + min + " to " + max);
+    }
+
+    /** {@code timeout.ms}: how long to wait for a reply, 50..60000 ms, default 1000. */
+    public Duration replyTimeout() {
+        return Duration.ofMillis(integer("timeout.ms", 1000, 50, 60_000));
     }
 
     /** One of the allowed words (lower case), or the default. */

@@ -1,8 +1,6 @@
 package org.budayang.core.device.internal.escpos;
 
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.budayang.api.device.Capabilities;
 import org.budayang.api.device.DeviceContext;
@@ -11,8 +9,9 @@ import org.budayang.api.device.DeviceException;
 import org.budayang.api.device.Framer;
 import org.budayang.api.device.Receipt;
 import org.budayang.api.device.ReceiptPrinter;
-import org.budayang.api.device.SerialChannel;
 import org.budayang.core.device.internal.DriverOptions;
+import org.budayang.core.device.internal.SerialDriver;
+import org.budayang.core.device.internal.SerialSession;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -27,7 +26,7 @@ import org.osgi.service.component.annotations.Component;
  * module size 1..16, default 6).
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.TYPE + "=" + EscPosDriver.TYPE)
-public final class EscPosDriver implements DeviceDriver {
+public final class EscPosDriver extends SerialDriver<EscPosDriver.Printer> {
     public static final String TYPE = "escpos";
     static final byte[] STATUS_PRINTER = {0x10, 0x04, 0x01};
     static final byte[] STATUS_PAPER = {0x10, 0x04, 0x04};
@@ -39,23 +38,14 @@ public final class EscPosDriver implements DeviceDriver {
     /** DLE EOT 4, bits 5 and 6: roll paper end detected. */
     static final int PAPER_END_BITS = 0x60;
 
-    @Override
-    public String type() {
-        return TYPE;
+    public EscPosDriver() {
+        super(TYPE, Capabilities.RECEIPT_PRINTER, ReceiptPrinter.class);
     }
 
     @Override
-    public Set<String> capabilities() {
-        return Set.of(Capabilities.RECEIPT_PRINTER);
-    }
-
-    @Override
-    public Session attach(DeviceContext context) throws DeviceException {
-        DriverOptions o = new DriverOptions(context.options());
-        Printer p = new Printer(context, Duration.ofMillis(o.integer("timeout.ms", 1000, 50, 60_000)),
-                o.integer("qr.size", EscPos.QR_DEFAULT_MODULE_SIZE, 1, 16));
-        p.checkLocked();
-        context.publish(ReceiptPrinter.class, p, Capabilities.RECEIPT_PRINTER);
+    protected Printer start(DeviceContext context, DriverOptions o) throws DeviceException {
+        Printer p = new Printer(context, o.replyTimeout(), o.integer("qr.size", EscPos.QR_DEFAULT_MODULE_SIZE, 1, 16));
+        p.start();
         return p;
     }
 
@@ -81,39 +71,23 @@ public final class EscPosDriver implements DeviceDriver {
     }
 
     /** One attached printer. */
-    static final class Printer implements Session, ReceiptPrinter {
-        private final DeviceContext context;
-        private final SerialChannel channel;
+    static final class Printer extends SerialSession implements ReceiptPrinter {
         private final Duration timeout;
         private final int qrSize;
-        private final ReentrantLock lock = new ReentrantLock();
 
         Printer(DeviceContext context, Duration timeout, int qrSize) {
-            this.context = context;
-            this.channel = context.channel();
+            super(context);
             this.timeout = timeout;
             this.qrSize = qrSize;
         }
 
-        void checkLocked() throws DeviceException {
-            lock.lock();
-            try {
-                check();
-            } finally {
-                lock.unlock();
-            }
+        void start() throws DeviceException {
+            locked(this::check);
         }
 
         @Override
         public void probe() throws DeviceException {
-            if (!lock.tryLock()) {
-                return;
-            }
-            try {
-                check();
-            } finally {
-                lock.unlock();
-            }
+            unlessBusy(this::check);
         }
 
         @Override
@@ -124,14 +98,11 @@ public final class EscPosDriver implements DeviceDriver {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("this receipt cannot be printed: " + e.getMessage(), e);
             }
-            lock.lock();
-            try {
+            locked(() -> {
                 check();
                 channel.write(bytes);
                 context.ok("printed a receipt of " + bytes.length + " bytes");
-            } finally {
-                lock.unlock();
-            }
+            });
         }
 
         /** Both real-time statuses; a fault or paper out fails the exchange and refuses. */
@@ -139,42 +110,21 @@ public final class EscPosDriver implements DeviceDriver {
             int printer = status(STATUS_PRINTER, "printer status (DLE EOT 1)");
             int paper = status(STATUS_PAPER, "paper status (DLE EOT 4)");
             if ((paper & PAPER_END_BITS) != 0) {
-                context.failed("paper out");
-                throw new DeviceException(DeviceException.Reason.REFUSED, "paper out");
+                throw failed(DeviceException.Reason.REFUSED, "paper out");
             }
             if ((printer & OFFLINE_BIT) != 0) {
-                context.failed("printer offline (cover open or error)");
-                throw new DeviceException(DeviceException.Reason.REFUSED, "printer offline (cover open or error)");
+                throw failed(DeviceException.Reason.REFUSED, "printer offline (cover open or error)");
             }
             context.ok(String.format("status %02X, paper %02X", printer, paper));
         }
 
         private int status(byte[] request, String what) throws DeviceException {
-            channel.clearInput();
-            channel.write(request);
-            byte[] b;
-            try {
-                b = channel.readFrame(Framer.fixed(1), timeout);
-            } catch (DeviceException e) {
-                if (e.reason() == DeviceException.Reason.TIMEOUT) {
-                    String why = what + ": " + e.getMessage();
-                    context.failed(why);
-                    throw new DeviceException(DeviceException.Reason.TIMEOUT, why);
-                }
-                throw e;
-            }
-            int s = b[0] & 0xFF;
+            int s = request(request, Framer.fixed(1), timeout, what)[0] & 0xFF;
             if ((s & FIXED_MASK) != FIXED_VALUE) {
-                String why = String.format("%s: %02X is not a status byte (bits 1 and 4 set, 0 and 7 clear)", what, s);
-                context.failed(why);
-                throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
+                throw failed(DeviceException.Reason.BAD_REPLY,
+                        String.format("%s: %02X is not a status byte (bits 1 and 4 set, 0 and 7 clear)", what, s));
             }
             return s;
-        }
-
-        @Override
-        public void close() {
-            // The core closes the port.
         }
     }
 }

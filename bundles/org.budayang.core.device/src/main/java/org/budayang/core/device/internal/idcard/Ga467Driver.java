@@ -4,9 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.budayang.api.device.Capabilities;
 import org.budayang.api.device.DeviceContext;
@@ -15,9 +13,10 @@ import org.budayang.api.device.DeviceException;
 import org.budayang.api.device.Framer;
 import org.budayang.api.device.IdCard;
 import org.budayang.api.device.IdCardReader;
-import org.budayang.api.device.SerialChannel;
 import org.budayang.api.identity.ResidentId;
 import org.budayang.core.device.internal.DriverOptions;
+import org.budayang.core.device.internal.SerialDriver;
+import org.budayang.core.device.internal.SerialSession;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -31,26 +30,18 @@ import org.osgi.service.component.annotations.Component;
  * between find-card attempts, default 200).
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.TYPE + "=" + Ga467Driver.TYPE)
-public final class Ga467Driver implements DeviceDriver {
+public final class Ga467Driver extends SerialDriver<Ga467Driver.Reader> {
     public static final String TYPE = "ga467";
 
-    @Override
-    public String type() {
-        return TYPE;
+    public Ga467Driver() {
+        super(TYPE, Capabilities.IDCARD, IdCardReader.class);
     }
 
     @Override
-    public Set<String> capabilities() {
-        return Set.of(Capabilities.IDCARD);
-    }
-
-    @Override
-    public Session attach(DeviceContext context) throws DeviceException {
-        DriverOptions o = new DriverOptions(context.options());
-        Reader reader = new Reader(context, Duration.ofMillis(o.integer("timeout.ms", 1000, 50, 60_000)),
-                Duration.ofMillis(o.integer("read.timeout.ms", 3000, 100, 60_000)), o.integer("poll.ms", 200, 10, 10_000));
+    protected Reader start(DeviceContext context, DriverOptions o) throws DeviceException {
+        Reader reader = new Reader(context, o.replyTimeout(), Duration.ofMillis(o.integer("read.timeout.ms", 3000, 100, 60_000)),
+                o.integer("poll.ms", 200, 10, 10_000));
         reader.start();
-        context.publish(IdCardReader.class, reader, Capabilities.IDCARD);
         return reader;
     }
 
@@ -91,56 +82,36 @@ public final class Ga467Driver implements DeviceDriver {
         return -1;
     }
 
-    /** One attached reader. Exchanges are one at a time: a probe never cuts into a card read. */
-    static final class Reader implements Session, IdCardReader {
-        private final DeviceContext context;
-        private final SerialChannel channel;
+    /** One attached reader. */
+    static final class Reader extends SerialSession implements IdCardReader {
         private final Duration timeout;
         private final Duration readTimeout;
         private final int pollMillis;
-        private final ReentrantLock lock = new ReentrantLock();
 
         Reader(DeviceContext context, Duration timeout, Duration readTimeout, int pollMillis) {
-            this.context = context;
-            this.channel = context.channel();
+            super(context);
             this.timeout = timeout;
             this.readTimeout = readTimeout;
             this.pollMillis = pollMillis;
         }
 
         void start() throws DeviceException {
-            lock.lock();
-            try {
+            locked(() -> {
                 channel.clearInput();
                 expectSuccess(Ga467Command.RESET_SAM, "reset SAM");
                 expectSuccess(Ga467Command.SAM_STATUS, "SAM status");
-            } finally {
-                lock.unlock();
-            }
+            });
         }
 
         @Override
         public void probe() throws DeviceException {
-            // In use means alive; the next idle period will probe.
-            if (!lock.tryLock()) {
-                return;
-            }
-            try {
-                expectSuccess(Ga467Command.SAM_STATUS, "SAM status");
-            } finally {
-                lock.unlock();
-            }
+            unlessBusy(() -> expectSuccess(Ga467Command.SAM_STATUS, "SAM status"));
         }
 
         @Override
         public Optional<IdCard> read(Duration wait) throws DeviceException {
             long deadline = System.nanoTime() + wait.toNanos();
-            try {
-                if (!lock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return Optional.empty();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!tryLock(wait)) {
                 return Optional.empty();
             }
             try {
@@ -166,7 +137,7 @@ public final class Ga467Driver implements DeviceDriver {
                 Thread.currentThread().interrupt();
                 return Optional.empty();
             } finally {
-                lock.unlock();
+                unlock();
             }
         }
 
@@ -175,9 +146,7 @@ public final class Ga467Driver implements DeviceDriver {
             try {
                 d = IdCardData.parse(info.data());
             } catch (IdCardFormatException e) {
-                String why = "read basic info: unreadable card data (" + e.getMessage() + ")";
-                context.failed(why);
-                throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
+                throw failed(DeviceException.Reason.BAD_REPLY, "read basic info: unreadable card data (" + e.getMessage() + ")");
             }
             if (ResidentId.problem(d.idNumber()) != null) {
                 // The reader did its job; the card itself is not a valid resident ID card.
@@ -197,40 +166,20 @@ public final class Ga467Driver implements DeviceDriver {
         private void expectSuccess(Ga467Command command, String what) throws DeviceException {
             Ga467Frame reply = exchange(command, what, timeout);
             if (reply.status().code() != Ga467Status.Code.SUCCESS) {
-                String why = what + " answered " + reply.status();
-                context.failed(why);
-                throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
+                throw failed(DeviceException.Reason.BAD_REPLY, what + " answered " + reply.status());
             }
         }
 
         /** One request and its reply; reports the outcome to the core (never any card data). */
         private Ga467Frame exchange(Ga467Command command, String what, Duration wait) throws DeviceException {
-            channel.clearInput();
-            channel.write(Ga467Frame.request(command));
-            byte[] raw;
-            try {
-                raw = channel.readFrame(FRAMER, wait);
-            } catch (DeviceException e) {
-                if (e.reason() == DeviceException.Reason.TIMEOUT) {
-                    String why = what + ": " + e.getMessage();
-                    context.failed(why);
-                    throw new DeviceException(DeviceException.Reason.TIMEOUT, why);
-                }
-                throw e;
-            }
+            byte[] raw = request(Ga467Frame.request(command), FRAMER, wait, what);
             List<Ga467Decoder.Event> events = new Ga467Decoder().feed(raw);
             if (events.size() == 1 && events.get(0) instanceof Ga467Decoder.FrameDecoded f) {
                 context.ok(what + ": " + f.frame().status());
                 return f.frame();
             }
-            String why = what + ": " + (events.isEmpty() ? "unreadable reply" : events.get(0).toString());
-            context.failed(why);
-            throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
-        }
-
-        @Override
-        public void close() {
-            // Nothing of ours to release: the core closes the port.
+            throw failed(DeviceException.Reason.BAD_REPLY,
+                    what + ": " + (events.isEmpty() ? "unreadable reply" : events.get(0).toString()));
         }
     }
 }

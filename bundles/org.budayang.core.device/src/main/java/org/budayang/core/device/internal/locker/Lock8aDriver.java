@@ -2,8 +2,6 @@ package org.budayang.core.device.internal.locker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.budayang.api.device.Capabilities;
 import org.budayang.api.device.DeviceContext;
@@ -11,8 +9,9 @@ import org.budayang.api.device.DeviceDriver;
 import org.budayang.api.device.DeviceException;
 import org.budayang.api.device.Framer;
 import org.budayang.api.device.LockBoard;
-import org.budayang.api.device.SerialChannel;
 import org.budayang.core.device.internal.DriverOptions;
+import org.budayang.core.device.internal.SerialDriver;
+import org.budayang.core.device.internal.SerialSession;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -26,29 +25,21 @@ import org.osgi.service.component.annotations.Component;
  * {@code timeout.ms} (reply timeout, default 1000).
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.TYPE + "=" + Lock8aDriver.TYPE)
-public final class Lock8aDriver implements DeviceDriver {
+public final class Lock8aDriver extends SerialDriver<Lock8aDriver.Bus> {
     public static final String TYPE = "8a";
 
-    @Override
-    public String type() {
-        return TYPE;
+    public Lock8aDriver() {
+        super(TYPE, Capabilities.LOCKER, LockBoard.class);
     }
 
     @Override
-    public Set<String> capabilities() {
-        return Set.of(Capabilities.LOCKER);
-    }
-
-    @Override
-    public Session attach(DeviceContext context) throws DeviceException {
-        DriverOptions o = new DriverOptions(context.options());
+    protected Bus start(DeviceContext context, DriverOptions o) throws DeviceException {
         List<Integer> boards = o.integers("boards", List.of(1), LockCommand.MIN_BOARD, LockCommand.MAX_BOARD);
         int locks = o.integer("locks", 24, 1, LockCommand.MAX_LOCK);
         StatusMeaning meaning = o.choice("status11", "open", "open", "closed").equals("open")
                 ? StatusMeaning.OPEN_IS_11 : StatusMeaning.CLOSED_IS_11;
-        Bus bus = new Bus(context, boards, locks, meaning, Duration.ofMillis(o.integer("timeout.ms", 1000, 50, 60_000)));
-        bus.queryEveryBoard();
-        context.publish(LockBoard.class, bus, Capabilities.LOCKER);
+        Bus bus = new Bus(context, boards, locks, meaning, o.replyTimeout());
+        bus.start();
         return bus;
     }
 
@@ -62,46 +53,33 @@ public final class Lock8aDriver implements DeviceDriver {
     };
 
     /** One bus: one exchange at a time, as RS-485 is half-duplex anyway. */
-    static final class Bus implements Session, LockBoard {
-        private final DeviceContext context;
-        private final SerialChannel channel;
+    static final class Bus extends SerialSession implements LockBoard {
         private final List<Integer> boards;
         private final int locks;
         private final StatusMeaning meaning;
         private final Duration timeout;
-        private final ReentrantLock lock = new ReentrantLock();
 
         Bus(DeviceContext context, List<Integer> boards, int locks, StatusMeaning meaning, Duration timeout) {
-            this.context = context;
-            this.channel = context.channel();
+            super(context);
             this.boards = boards;
             this.locks = locks;
             this.meaning = meaning;
             this.timeout = timeout;
         }
 
-        void queryEveryBoard() throws DeviceException {
-            lock.lock();
-            try {
-                for (int b : boards) {
-                    exchange(LockCommand.query(b, 1), "query board " + b + " lock 1");
-                }
-            } finally {
-                lock.unlock();
-            }
+        void start() throws DeviceException {
+            locked(this::queryEveryBoard);
         }
 
         @Override
         public void probe() throws DeviceException {
-            if (!lock.tryLock()) {
-                return;
-            }
-            try {
-                for (int b : boards) {
-                    exchange(LockCommand.query(b, 1), "query board " + b + " lock 1");
-                }
-            } finally {
-                lock.unlock();
+            unlessBusy(this::queryEveryBoard);
+        }
+
+        /** Every configured board must answer. */
+        private void queryEveryBoard() throws DeviceException {
+            for (int b : boards) {
+                exchange(LockCommand.query(b, 1), "query board " + b + " lock 1");
             }
         }
 
@@ -146,36 +124,16 @@ public final class Lock8aDriver implements DeviceDriver {
             if (s == DoorState.CLOSED) {
                 return org.budayang.api.device.DoorState.CLOSED;
             }
-            String why = "reply " + reply + " has an unknown status byte " + s;
-            context.failed(why);
-            throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
+            throw failed(DeviceException.Reason.BAD_REPLY, "reply " + reply + " has an unknown status byte " + s);
         }
 
         private LockReply exchangeLocked(byte[] command, String what) throws DeviceException {
-            lock.lock();
-            try {
-                return exchange(command, what);
-            } finally {
-                lock.unlock();
-            }
+            return locked(() -> exchange(command, what));
         }
 
         /** Sends one command and checks its reply: well formed, right checksum, answering this command. */
         private LockReply exchange(byte[] command, String what) throws DeviceException {
-            channel.clearInput();
-            channel.write(command);
-            byte[] raw;
-            try {
-                raw = channel.readFrame(FRAMER, timeout);
-            } catch (DeviceException e) {
-                if (e.reason() == DeviceException.Reason.TIMEOUT) {
-                    String why = what + ": " + e.getMessage();
-                    context.failed(why);
-                    throw new DeviceException(DeviceException.Reason.TIMEOUT, why);
-                }
-                throw e;
-            }
-            List<LockDecoded> decoded = new LockReplyDecoder().feed(raw);
+            List<LockDecoded> decoded = new LockReplyDecoder().feed(request(command, FRAMER, timeout, what));
             String why;
             if (decoded.size() == 1 && decoded.get(0) instanceof LockReply reply) {
                 try {
@@ -188,13 +146,7 @@ public final class Lock8aDriver implements DeviceDriver {
             } else {
                 why = what + ": " + (decoded.isEmpty() ? "unreadable reply" : decoded.get(0).toString());
             }
-            context.failed(why);
-            throw new DeviceException(DeviceException.Reason.BAD_REPLY, why);
-        }
-
-        @Override
-        public void close() {
-            // The core closes the port.
+            throw failed(DeviceException.Reason.BAD_REPLY, why);
         }
     }
 }

@@ -3,9 +3,6 @@ package org.budayang.core.device.internal.qr;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.budayang.api.device.Capabilities;
 import org.budayang.api.device.DeviceContext;
@@ -13,7 +10,9 @@ import org.budayang.api.device.DeviceDriver;
 import org.budayang.api.device.DeviceException;
 import org.budayang.api.device.Framer;
 import org.budayang.api.device.QrScanner;
-import org.budayang.api.device.SerialChannel;
+import org.budayang.core.device.internal.DriverOptions;
+import org.budayang.core.device.internal.SerialDriver;
+import org.budayang.core.device.internal.SerialSession;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -23,36 +22,24 @@ import org.osgi.service.component.annotations.Component;
  * its port disappearing (read error), not by a probe.
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.TYPE + "=" + QrScannerDriver.TYPE)
-public final class QrScannerDriver implements DeviceDriver {
+public final class QrScannerDriver extends SerialDriver<QrScannerDriver.Scanner> {
     public static final String TYPE = "qrscanner";
 
-    @Override
-    public String type() {
-        return TYPE;
+    public QrScannerDriver() {
+        super(TYPE, Capabilities.QRCODE, QrScanner.class);
     }
 
     @Override
-    public Set<String> capabilities() {
-        return Set.of(Capabilities.QRCODE);
-    }
-
-    @Override
-    public Session attach(DeviceContext context) throws DeviceException {
+    protected Scanner start(DeviceContext context, DriverOptions options) throws DeviceException {
         Scanner s = new Scanner(context);
         context.channel().clearInput();
         context.ok("port open");
-        context.publish(QrScanner.class, s, Capabilities.QRCODE);
         return s;
     }
 
-    static final class Scanner implements Session, QrScanner {
-        private final DeviceContext context;
-        private final SerialChannel channel;
-        private final ReentrantLock lock = new ReentrantLock();
-
+    static final class Scanner extends SerialSession implements QrScanner {
         Scanner(DeviceContext context) {
-            this.context = context;
-            this.channel = context.channel();
+            super(context);
         }
 
         @Override
@@ -64,12 +51,7 @@ public final class QrScannerDriver implements DeviceDriver {
         @Override
         public Optional<String> nextScan(Duration timeout) throws DeviceException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            try {
-                if (!lock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return Optional.empty();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!tryLock(timeout)) {
                 return Optional.empty();
             }
             try {
@@ -96,13 +78,8 @@ public final class QrScannerDriver implements DeviceDriver {
                     }
                 }
             } finally {
-                lock.unlock();
+                unlock();
             }
-        }
-
-        @Override
-        public void close() {
-            // The core closes the port.
         }
     }
 }

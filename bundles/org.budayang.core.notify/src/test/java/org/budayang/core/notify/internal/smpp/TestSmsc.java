@@ -44,14 +44,17 @@ import org.jsmpp.util.MessageId;
 /**
  * A small SMSC on loopback (jSMPP's server side): accepts one system id and password, records
  * every submit_sm and joins concatenated parts back into the message the phone would show.
+ * Shared with karaf-distro's NotifyIT through this bundle's test-jar (only the TestSmsc classes
+ * go in it); NotifyIT runs it inside the container.
  */
-final class TestSmsc implements ServerMessageReceiverListener {
-    record Received(String destination, String text, int reference, int dataCoding, int parts) {
+public final class TestSmsc implements ServerMessageReceiverListener {
+    public record Received(String destination, String text, int reference, int dataCoding, int parts) {
     }
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
-    final AtomicInteger submits = new AtomicInteger();
-    volatile int refuseWith;
+    public final List<Received> received = new CopyOnWriteArrayList<>();
+    public final AtomicInteger submits = new AtomicInteger();
+    /** A command status to refuse every submit_sm with; 0 accepts. */
+    public volatile int refuseWith;
     private final Map<String, String[]> partial = new ConcurrentHashMap<>();
     private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
     private final String systemId;
@@ -59,17 +62,17 @@ final class TestSmsc implements ServerMessageReceiverListener {
     private volatile SMPPServerSessionListener listener;
     private int port;
 
-    TestSmsc(String systemId, String password) {
+    public TestSmsc(String systemId, String password) {
         this.systemId = systemId;
         this.password = password;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Listens on 127.0.0.1 at {@code port} (0: any free one; the same again after {@link #stop()}). */
-    TestSmsc start(int port) throws IOException {
+    public TestSmsc start(int port) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -122,7 +125,7 @@ final class TestSmsc implements ServerMessageReceiverListener {
     }
 
     /** Goes away as an SMSC that crashed: listener and every session closed, no unbind. */
-    void stop() throws IOException {
+    public void stop() throws IOException {
         listener.close();
         for (SMPPServerSession s : sessions) {
             s.close();
