@@ -28,6 +28,7 @@ import org.budayang.api.device.SimulatedDevice;
 import org.budayang.api.device.SimulatorHost;
 import org.budayang.api.notify.Outbox;
 import org.budayang.api.notify.OutboxEntry;
+import org.budayang.core.notify.internal.smpp.TestSmsc;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -596,21 +597,21 @@ public class LockerIT extends ItSupport {
     // ---- helpers (as NotifyIT switches the SMS gateway) --------------------------------------------
 
     /**
-     * The phones on the far side of NotifyIT's SMSC. A class of its own, so that no method of this
+     * The phones on the far side of core.notify's test SMSC (the one NotifyIT uses). A class of its own, so that no method of this
      * test names a jSMPP type: JUnit reads this class's methods before core.notify (and jSMPP)
      * may be up.
      */
     static final class Phones {
-        private final Smsc smsc;
+        private final TestSmsc smsc;
 
         Phones(int port) throws IOException {
-            smsc = new Smsc("budayang", "s3cret").start(port);
+            smsc = new TestSmsc("budayang", "s3cret").start(port);
         }
 
         /** The newest text to this number mentioning this, or null. */
         String text(String phone, String mentioning) {
             String found = null;
-            for (Smsc.Received r : smsc.received) {
+            for (TestSmsc.Received r : smsc.received) {
                 if (r.destination().equals(phone) && r.text().contains(mentioning)) {
                     found = r.text();
                 }
