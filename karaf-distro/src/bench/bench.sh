@@ -6,7 +6,10 @@
 #   bash karaf-distro/src/bench/bench.sh --only menu,cases,mixed     only the writes and the menu beside them
 #
 # Phases (--only): start (cold starts), menu, static, cases (50 citizens submitting cases to the
-# embedded Derby, then the menu again), mixed (submissions and menu load at once), deploy.
+# embedded Derby, then the menu again), mixed (submissions and menu load at once), deploy,
+# locker (20 cabinets on sim: lock boards: drop-off, door shut, staff pickup in closed loops),
+# lockpty (one lock-open command over a socat pty; needs socat). Locker phases only:
+#   bash karaf-distro/src/bench/bench.sh --only locker,lockpty
 #
 # Needs the distribution built first (./run, or mvn -DskipTests install), and the ports of a
 # default Karaf free (8181, 8101, 1099, 44444): stop any ./run demo hall before. The machine should

@@ -497,7 +497,8 @@ public class DeviceIT extends ItSupport {
         }
         assertEquals("port open", mine.path("lastReply").asText());
         JsonNode demo = admin("GET", "/api/v1/terminals/demo-01/devices", null).json();
-        assertEquals(Set.of("demo-01-idcard", "demo-01-qr", "demo-01-receipt"), Set.copyOf(ids(demo)));
+        // demo-locker is the demo cabinet's lock bus, wired to the cabinet's terminal demo-01.
+        assertEquals(Set.of("demo-01-idcard", "demo-01-qr", "demo-01-receipt", "demo-locker"), Set.copyOf(ids(demo)));
 
         String table = run("budayang:devices it-health");
         assertTrue(table, table.contains("it-health-scanner") && table.contains("ONLINE") && table.contains("qrscanner")

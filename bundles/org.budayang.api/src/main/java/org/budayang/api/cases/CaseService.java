@@ -1,5 +1,7 @@
 package org.budayang.api.cases;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,4 +37,24 @@ public interface CaseService {
      *         INVALID for a rejection without reason
      */
     CaseRecord advance(String number, CaseStatus to, String actor, String note);
+
+    /**
+     * Moves a case on inside the caller's transaction, so that the move commits or rolls back
+     * together with the caller's own change (a locker door closing on the result, say).
+     *
+     * @param tx a connection from the platform's DataSource with auto-commit off
+     * @throws CaseException as {@link #advance(String, CaseStatus, String, String)}; the caller
+     *         should roll back
+     * @since 1.1
+     */
+    void advance(Connection tx, String number, CaseStatus to, String actor, String note) throws SQLException;
+
+    /**
+     * Adds a remark to a case's history without changing its status (an event whose
+     * {@code from} and {@code to} are both the current status), inside the caller's transaction.
+     *
+     * @throws CaseException NOT_FOUND, INVALID for an empty note
+     * @since 1.1
+     */
+    void note(Connection tx, String number, String actor, String note) throws SQLException;
 }

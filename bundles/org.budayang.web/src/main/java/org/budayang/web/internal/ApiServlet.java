@@ -38,6 +38,8 @@ import org.budayang.api.hall.Terminal;
 import org.budayang.api.identity.RedirectLogin;
 import org.budayang.api.identity.LoginTicketService;
 import org.budayang.api.identity.SessionService;
+import org.budayang.api.locker.LockerException;
+import org.budayang.api.locker.LockerService;
 import org.budayang.api.module.ModuleAdmin;
 import org.budayang.api.module.ModuleException;
 import org.budayang.api.module.ModuleInfo;
@@ -94,6 +96,8 @@ public final class ApiServlet extends HttpServlet {
     private final transient DocumentsApi documents;
     private final transient RedirectLoginApi redirectLogins;
     private final transient LoginTicketApi loginTickets;
+    private final transient LockerApi lockers;
+    private transient volatile LockerService lockerService;
     private final transient OutboxApi outbox;
     private final transient DevicesApi devices;
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
@@ -116,6 +120,7 @@ public final class ApiServlet extends HttpServlet {
         this.documents = new DocumentsApi(documentService, citizens);
         this.redirectLogins = new RedirectLoginApi(halls, citizens);
         this.loginTickets = new LoginTicketApi(halls, citizens, tickets);
+        this.lockers = new LockerApi(() -> lockerService, halls, caseService, citizens, auth);
         this.outbox = new OutboxApi(auth);
         this.devices = new DevicesApi(halls, auth, citizens, caseService, catalogue, config.public_base_url());
     }
@@ -159,6 +164,18 @@ public final class ApiServlet extends HttpServlet {
         outbox.unbind(o);
     }
 
+    /** Optional: the rest of the API runs while the locker service waits for what it needs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setLockerService(LockerService s) {
+        lockerService = s;
+    }
+
+    void unsetLockerService(LockerService s) {
+        if (lockerService == s) {
+            lockerService = null;
+        }
+    }
+
     /** Dynamic: a login method's bundle or configuration may change without restarting the API. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addRedirectLogin(RedirectLogin login) {
@@ -183,6 +200,8 @@ public final class ApiServlet extends HttpServlet {
         } catch (DocumentException e) {
             ApiException a = DocumentsApi.map(e);
             Json.error(resp, a.status, a.code, a.getMessage(), null);
+        } catch (LockerException e) {
+            LockerApi.error(resp, e);
         } catch (HallException e) {
             int status = switch (e.kind()) {
                 case NOT_FOUND -> 404;
@@ -237,8 +256,11 @@ public final class ApiServlet extends HttpServlet {
                     Json.write(resp, 200, out);
                 } else if (n == 3 && p.get(2).equals("terminals") && m.equals("POST")) {
                     registerTerminal(req, resp, p.get(1));
+                } else if (n == 3 && p.get(2).equals("cabinets") && m.equals("GET")) {
+                    lockers.hallCabinets(resp, p.get(1));
                 } else {
-                    unsupported(n <= 4 && (n < 3 || p.get(2).equals("modules") || p.get(2).equals("terminals")), m);
+                    unsupported(n <= 4 && (n < 3 || p.get(2).equals("modules") || p.get(2).equals("terminals")
+                            || (n == 3 && p.get(2).equals("cabinets"))), m);
                 }
             }
             case "terminals" -> {
@@ -320,6 +342,14 @@ public final class ApiServlet extends HttpServlet {
                     loginTickets.confirm(req, resp, p.get(1));
                 } else {
                     unsupported(n == 3 && p.get(2).equals("confirmation"), m);
+                }
+            }
+            case "cabinets" -> lockers.route(req, resp, p, m);
+            case "parcels" -> {
+                if (n == 2 && m.equals("GET")) {
+                    lockers.parcel(req, resp, p.get(1));
+                } else {
+                    unsupported(n == 2, m);
                 }
             }
             case "devices" -> {

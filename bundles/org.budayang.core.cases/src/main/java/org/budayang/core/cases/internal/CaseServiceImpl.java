@@ -412,37 +412,63 @@ public final class CaseServiceImpl implements CaseService {
         if (to == CaseStatus.REJECTED && (note == null || note.isBlank())) {
             throw new CaseException(CaseException.Kind.INVALID, "a rejection needs a reason the citizen can read");
         }
-        Instant now = Instant.now();
         Transactions.inTransaction(db, c -> {
-            CaseStatus from;
-            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM citizen_case WHERE case_no = ?")) {
-                bind(ps, number);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new CaseException(CaseException.Kind.NOT_FOUND, "no case " + number);
-                    }
-                    from = CaseStatus.valueOf(rs.getString(1));
-                }
-            }
-            if (!from.next().contains(to)) {
-                throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " is "
-                        + from.name().toLowerCase(Locale.ROOT) + "; it can go to " + from.next().stream()
-                                .map(s -> s.name().toLowerCase(Locale.ROOT)).toList() + ", not to "
-                        + to.name().toLowerCase(Locale.ROOT));
-            }
-            // The status in the WHERE clause makes a concurrent change lose instead of overwrite.
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE citizen_case SET status = ?, updated_at = ? WHERE case_no = ? AND status = ?")) {
-                bind(ps, to.name(), ts(now), number, from.name());
-                if (ps.executeUpdate() != 1) {
-                    throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " changed meanwhile; reload it");
-                }
-            }
-            event(c, number, from, to, now, actor, note);
+            move(c, number, to, actor, note);
             return null;
         });
         LOG.info("Case {} -> {} by {}", number, to, actor);
         return find(number).orElseThrow();
+    }
+
+    @Override
+    public void advance(Connection tx, String number, CaseStatus to, String actor, String note) throws SQLException {
+        if (to == CaseStatus.REJECTED && (note == null || note.isBlank())) {
+            throw new CaseException(CaseException.Kind.INVALID, "a rejection needs a reason the citizen can read");
+        }
+        move(tx, number, to, actor, note);
+        LOG.info("Case {} -> {} by {} (in the caller's transaction)", number, to, actor);
+    }
+
+    @Override
+    public void note(Connection tx, String number, String actor, String note) throws SQLException {
+        if (note == null || note.isBlank()) {
+            throw new CaseException(CaseException.Kind.INVALID, "a note needs text");
+        }
+        CaseStatus status = status(tx, number);
+        event(tx, number, status, status, Instant.now(), actor, note);
+    }
+
+    private static CaseStatus status(Connection c, String number) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status FROM citizen_case WHERE case_no = ?")) {
+            bind(ps, number);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CaseException(CaseException.Kind.NOT_FOUND, "no case " + number);
+                }
+                return CaseStatus.valueOf(rs.getString(1));
+            }
+        }
+    }
+
+    /** One status change and its history entry, on the given connection (the caller commits). */
+    private static void move(Connection c, String number, CaseStatus to, String actor, String note) throws SQLException {
+        Instant now = Instant.now();
+        CaseStatus from = status(c, number);
+        if (!from.next().contains(to)) {
+            throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " is "
+                    + from.name().toLowerCase(Locale.ROOT) + "; it can go to " + from.next().stream()
+                            .map(s -> s.name().toLowerCase(Locale.ROOT)).toList() + ", not to "
+                    + to.name().toLowerCase(Locale.ROOT));
+        }
+        // The status in the WHERE clause makes a concurrent change lose instead of overwrite.
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE citizen_case SET status = ?, updated_at = ? WHERE case_no = ? AND status = ?")) {
+            bind(ps, to.name(), ts(now), number, from.name());
+            if (ps.executeUpdate() != 1) {
+                throw new CaseException(CaseException.Kind.CONFLICT, "case " + number + " changed meanwhile; reload it");
+            }
+        }
+        event(c, number, from, to, now, actor, note);
     }
 
     private static void event(Connection c, String number, CaseStatus from, CaseStatus to, Instant at, String actor,

@@ -1,0 +1,271 @@
+package org.budayang.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The container dies (SIGKILL) in the middle of locker work and starts again on the same data:
+ * no parcel is lost or stored twice, and every door command whose outcome was not recorded is
+ * settled by asking the board. Not a Pax Exam test: the built distribution runs as its own
+ * process ({@code bin/karaf server}), so it can really be killed.
+ *
+ * <p>The lock bus is an in-process simulator, which starts afresh (every door shut) with the
+ * container: a restart is also the moment the door closes. {@code delay} makes the simulator
+ * answer late, which holds a command between "sent" and "recorded" long enough to kill.
+ */
+public class LockerCrashIT extends ItSupport {
+    static final String ZHANG = "440305198808081234";
+    static final String ITEM = "000183001005";
+    static final String FORM = "{\"phone\": \"13800138000\", \"bankAccount\": \"6222021234567890123\"}";
+
+    Path home;
+    Process karaf;
+
+    @Override
+    int offset() {
+        return 32;
+    }
+
+    @Before
+    public void unpack() throws Exception {
+        Path dir = Path.of("target", "crash-it", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+        Files.createDirectories(dir);
+        String distro = System.getProperty("budayang.distro");
+        Process tar = new ProcessBuilder("tar", "-xzf", distro, "-C", dir.toString()).inheritIO().start();
+        assertTrue("tar", tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0);
+        try (Stream<Path> s = Files.list(dir)) {
+            home = s.filter(p -> Files.isExecutable(p.resolve("bin/karaf"))).findFirst().orElseThrow();
+        }
+        int shift = offset() + shift();
+        set("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", String.valueOf(18180 + shift));
+        set("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(18100 + shift));
+        set("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(11100 + shift));
+        set("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(44450 + shift));
+        set("etc/org.budayang.locker.cfg", "door.poll.millis", "200");
+        Files.writeString(home.resolve("etc/org.budayang.cabinet-crash.cfg"), "id = crash-c\nhall = demo\n"
+                + "terminal = demo-03\nlockDevice = crash-bus\ncompartments = 1/1-4:S\n");
+        bus(0);
+    }
+
+    /** The lock bus: no autoclose (doors stay open until the restart), replies {@code delayMs} late. */
+    void bus(int delayMs) throws IOException {
+        Files.writeString(home.resolve("etc/org.budayang.device-crashbus.cfg"), "id = crash-bus\ntype = 8a\n"
+                + "port = sim:crash-bus\nterminal = demo-03\nboards = 1\nlocks = 8\ntimeout.ms = 8000\n"
+                + (delayMs > 0 ? "delay = " + delayMs + "\n" : ""));
+    }
+
+    void set(String file, String key, String value) throws IOException {
+        Path p = home.resolve(file);
+        List<String> lines = new ArrayList<>(Files.readAllLines(p, StandardCharsets.ISO_8859_1));
+        lines.removeIf(l -> l.matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*[=:].*"));
+        lines.add(key + " = " + value);
+        Files.write(p, lines, StandardCharsets.ISO_8859_1);
+    }
+
+    void start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("KARAF_") || k.equals("JAVA_OPTS") || k.equals("EXTRA_JAVA_OPTS"));
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        karaf = pb.start();
+        // As awaitApi, from outside: every demo department loaded, every device attached (the
+        // distribution boots the simulators), so the terminals' menus are complete.
+        await("the API with all demo departments", 120_000, () -> get("/api/v1/modules").text(),
+                t -> DEMO.stream().allMatch(d -> t.contains("\"department\":\"" + d + "\"")));
+        await("devices attached", 60_000, () -> admin("GET", "/api/v1/devices", null), r -> {
+            if (r.status() != 200) {
+                return false;
+            }
+            for (JsonNode d : r.json()) {
+                String problem = d.path("problem").asText();
+                if (problem.equals("not attached yet") || problem.equals("simulator host not installed")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        await("cabinet crash-c online", 60_000, () -> get("/api/v1/cabinets/crash-c"),
+                r -> r.status() == 200 && r.json().path("online").asBoolean());
+    }
+
+    /** SIGKILL to the JVM: no shutdown hook, no bundle stops, Derby not closed. */
+    void kill() throws Exception {
+        List<ProcessHandle> all = new ArrayList<>(karaf.descendants().toList());
+        all.add(karaf.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        }
+        karaf = null;
+    }
+
+    @After
+    public void stop() throws Exception {
+        if (karaf != null) {
+            kill();
+        }
+        if (home != null && !Boolean.getBoolean("it.keep")) {
+            try (Stream<Path> s = Files.walk(home.getParent())) {
+                s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    // ---- HTTP --------------------------------------------------------------------------------------
+
+    Reply json(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    Reply staff(String method, String path, String body) {
+        return send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), "staff", "staff");
+    }
+
+    JsonNode parcel(long id) {
+        return admin("GET", "/api/v1/parcels/" + id, null).json();
+    }
+
+    JsonNode compartment(int n) {
+        return get("/api/v1/cabinets/crash-c").json().path("compartments").get(n - 1);
+    }
+
+    /** The cabinet's audit log, oldest first. */
+    List<JsonNode> audit() {
+        List<JsonNode> out = new ArrayList<>();
+        admin("GET", "/api/v1/cabinets/crash-c/audit?limit=1000", null).json().forEach(e -> out.add(0, e));
+        return out;
+    }
+
+    long count(String event, long parcel) {
+        return audit().stream().filter(e -> e.path("event").asText().equals(event) && e.path("parcel").asLong() == parcel)
+                .count();
+    }
+
+    /** Outbox messages that mention the case (their text is shown to hall admins). */
+    long smsAbout(String number) {
+        JsonNode list = admin("GET", "/api/v1/admin/outbox?limit=500", null).json();
+        long n = 0;
+        for (JsonNode e : list) {
+            if (e.path("text").asText().contains(number)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- the test -----------------------------------------------------------------------------------
+
+    @Test
+    public void killedMidDoorCommandsNothingIsLostOrDoubled() throws Exception {
+        start();
+        String token = citizen("demo-03", "张三", ZHANG);
+        Reply r = json("POST", "/api/v1/cases", "{\"item\": \"" + ITEM + "\", \"situation\": \"self\", \"form\": " + FORM + "}",
+                "Authorization", "Bearer " + token);
+        assertEquals(r.text(), 201, r.status());
+        String number = r.json().path("number").asText();
+
+        // 1. Killed while a door stands open for a deposit (its opening was recorded). After the
+        //    restart the board reports it shut: the parcel is stored once, with one SMS.
+        r = json("POST", "/api/v1/cabinets/crash-c/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"S\"}",
+                "Authorization", "Bearer " + token);
+        assertEquals(r.text(), 201, r.status());
+        long first = r.json().path("id").asLong();
+        assertEquals(1, r.json().path("compartment").asInt());
+        assertEquals("open", compartment(1).path("door").asText());
+        kill();
+        start();
+        await("the deposit stored after the restart", 30_000, () -> parcel(first).path("state").asText(), "stored"::equals);
+        assertEquals("occupied", compartment(1).path("state").asText());
+        assertEquals(1, count("close", first));
+        await("its SMS", 10_000, () -> smsAbout(number), n -> n >= 1);
+
+        // 2. Killed between the open command and its answer (the board answers 3 s late). The
+        //    open was never confirmed and the board reports the door shut: released, nothing stored.
+        kill();
+        bus(3000);
+        start();
+        String token2 = citizen("demo-03", "张三", ZHANG);
+        CompletableFuture<Reply> pending = CompletableFuture.supplyAsync(() -> json("POST", "/api/v1/cabinets/crash-c/dropoffs",
+                "{\"case\": \"" + number + "\", \"size\": \"S\"}", "Authorization", "Bearer " + token2));
+        await("the second compartment reserved", 10_000, () -> compartment(2).path("state").asText(), "reserved"::equals);
+        assertEquals("opening", compartment(2).path("door").asText());
+        long second = compartment(2).path("parcel").path("id").asLong();
+        kill();
+        assertEquals("the caller never got an answer", -1, pending.get(30, TimeUnit.SECONDS).status());
+        bus(0);
+        start();
+        await("the unconfirmed deposit released", 30_000, () -> compartment(2).path("state").asText(), "free"::equals);
+        assertEquals("cancelled", parcel(second).path("state").asText());
+        JsonNode reconcile = audit().stream().filter(e -> e.path("event").asText().equals("reconcile")
+                && e.path("parcel").asLong() == second).findFirst().orElseThrow();
+        assertTrue(reconcile.toString(), reconcile.path("detail").asText().contains("released"));
+        assertEquals("system", reconcile.path("actor").asText());
+
+        // 3. Killed between a pickup's open command and its answer: not recorded as picked up, the
+        //    parcel stays; the next pickup gets it, once.
+        kill();
+        bus(3000);
+        start();
+        CompletableFuture<Reply> pickup = CompletableFuture.supplyAsync(() -> staff("POST", "/api/v1/cabinets/crash-c/pickups",
+                "{\"case\": \"" + number + "\"}"));
+        await("the pickup under way", 10_000, () -> compartment(1).path("door").asText(), "opening"::equals);
+        kill();
+        assertEquals(-1, pickup.get(30, TimeUnit.SECONDS).status());
+        bus(0);
+        start();
+        await("the unconfirmed pickup settled", 30_000, () -> compartment(1).path("door").asText(), "closed"::equals);
+        assertEquals("stored", parcel(first).path("state").asText());
+        assertEquals("occupied", compartment(1).path("state").asText());
+        assertTrue(audit().stream().anyMatch(e -> e.path("event").asText().equals("reconcile")
+                && e.path("parcel").asLong() == first && e.path("detail").asText().contains("pickup not recorded")));
+        r = staff("POST", "/api/v1/cabinets/crash-c/pickups", "{\"case\": \"" + number + "\"}");
+        assertEquals(r.text(), 200, r.status());
+        assertEquals("collected", r.json().path("state").asText());
+        staff("POST", "/api/v1/cabinets/crash-c/pickups", "{\"case\": \"" + number + "\"}").error(404, "no_parcel");
+
+        // In all: one parcel stored and collected once, one cancelled, one SMS; the case history
+        // tells of one deposit and one pickup.
+        assertEquals("the deposit's open and the one pickup's", 2, count("open", first));
+        assertEquals(0, count("open", second));
+        assertEquals(1, smsAbout(number));
+        JsonNode history = staff("GET", "/api/v1/cases/" + number, null).json().path("history");
+        long deposits = 0;
+        long pickups = 0;
+        for (JsonNode h : history) {
+            String note = h.path("note").asText();
+            deposits += note.contains("paper materials put in") ? 1 : 0;
+            pickups += note.contains("taken out by staff") ? 1 : 0;
+        }
+        assertEquals(history.toString(), 1, deposits);
+        assertEquals(history.toString(), 1, pickups);
+    }
+}

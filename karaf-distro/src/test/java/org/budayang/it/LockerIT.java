@@ -1,0 +1,659 @@
+package org.budayang.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.inject.Inject;
+
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.budayang.api.device.DeviceInfo;
+import org.budayang.api.device.DeviceRegistry;
+import org.budayang.api.device.SimulatedDevice;
+import org.budayang.api.device.SimulatorHost;
+import org.budayang.api.notify.Outbox;
+import org.budayang.api.notify.OutboxEntry;
+import org.budayang.core.notify.internal.smpp.TestSmsc;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Smart file lockers in the real distribution, on simulated 8A lock buses: the demo cabinet
+ * (demo-c1 on demo-locker, doors shut by themselves after 3 s) for the round trips, and two
+ * cabinets this test configures on its own bus it-bus (doors shut only when the test says so)
+ * for lock-out and failures. Staff codes come over SMPP from an SMSC on loopback, like a phone
+ * gets them.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class LockerIT extends ItSupport {
+    static final String ZHANG = "440305198808081234";
+    /** The card the GA 467 simulator holds unless told otherwise (李四). */
+    static final String LI = "11010519491231002X";
+    static final String CITIZEN_PHONE = "13912345678";
+    /** etc/org.budayang.locker.cfg: staff.housingfund. */
+    static final String HOUSINGFUND_STAFF = "13800000002";
+    static final String ITEM = "000183001005";
+    static final String FORM = "{\"phone\": \"13800138000\", \"bankAccount\": \"6222021234567890123\"}";
+    static final Pattern CODE = Pattern.compile("取件码(\\d{6})");
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @Inject
+    BundleContext context;
+
+    // Looked up in @Before with a long wait: the simulators' bundle starts after the core.
+    SimulatorHost sims;
+    DeviceRegistry devices;
+    Outbox outbox;
+
+    @Inject
+    SessionFactory shell;
+
+    @Configuration
+    public Option[] config() {
+        return options(distribution(31));
+    }
+
+    @Override
+    int offset() {
+        return 31;
+    }
+
+    int smscPort() {
+        return 12700 + offset() + shift();
+    }
+
+    @Before
+    public void ready() throws Exception {
+        awaitApi();
+        sims = service(SimulatorHost.class);
+        devices = service(DeviceRegistry.class);
+        outbox = service(Outbox.class);
+        factory("org.budayang.device", "itbus", Map.of("id", "it-bus", "type", "8a", "port", "sim:it-bus",
+                "terminal", "demo-03", "boards", "1", "locks", "16"));
+        factory("org.budayang.cabinet", "itfaults", Map.of("id", "it-faults", "hall", "demo", "name", "Faults",
+                "terminal", "demo-03", "lockDevice", "it-bus", "compartments", "1/1-4:S, 1/5-6:M"));
+        factory("org.budayang.cabinet", "itlockout", Map.of("id", "it-lockout", "hall", "demo", "name", "Lock-out",
+                "terminal", "demo-03", "lockDevice", "it-bus", "compartments", "1/9-12:S"));
+        if (devices.devices("demo-01").stream().noneMatch(d -> d.type().equals("ga467"))) {
+            factory("org.budayang.device", "itidcard", Map.of("id", "it-idcard", "type", "ga467", "port", "sim:it-idcard",
+                    "terminal", "demo-01"));
+        }
+        for (String c : List.of("demo-c1", "it-faults", "it-lockout")) {
+            awaitOnline(c);
+        }
+    }
+
+    <T> T service(Class<T> type) throws InterruptedException {
+        ServiceTracker<T, T> t = new ServiceTracker<>(context, type, null);
+        t.open();
+        T s = t.waitForService(60_000);
+        assertNotNull("the " + type.getSimpleName() + " service", s);
+        return s;
+    }
+
+    /** Creates (once) a named factory configuration with string values, as a .cfg file has them. */
+    void factory(String pid, String name, Map<String, String> values) throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.getFactoryConfiguration(pid, name, "?");
+        if (c.getProperties() != null) {
+            return;
+        }
+        Dictionary<String, Object> p = new Hashtable<>();
+        values.forEach(p::put);
+        c.update(p);
+    }
+
+    void awaitOnline(String cabinet) {
+        await(cabinet + " online", 30_000, () -> get("/api/v1/cabinets/" + cabinet),
+                r -> r.status() == 200 && r.json().path("online").asBoolean());
+    }
+
+    SimulatedDevice sim(String name) {
+        return await("simulator " + name, 20_000, () -> sims.find(name), Optional::isPresent).get();
+    }
+
+    /** The door of board 1 as the simulator has it: open, closed or stuck. */
+    String door(String sim, int lock) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> doors = (Map<String, String>) sim(sim).state().get("doors");
+        return doors.get("1." + lock);
+    }
+
+    // ---- HTTP as each party --------------------------------------------------------------------
+
+    Reply json(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    Reply asCitizen(String token, String method, String path, String body) {
+        return json(method, path, body, "Authorization", "Bearer " + token);
+    }
+
+    Reply atTerminal(String terminal, String path, String body) {
+        return json("POST", path, body, "X-Terminal-Token", terminal + "-terminal-token");
+    }
+
+    Reply asStaff(String method, String path, String body) {
+        return send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), "staff", "staff");
+    }
+
+    /** A citizen logs in at a terminal and submits a housing-fund case with paper materials. */
+    String[] submitted(String terminal, String id) {
+        String token = citizen(terminal, "张三", id);
+        Reply r = asCitizen(token, "POST", "/api/v1/cases", "{\"item\": \"" + ITEM + "\", \"situation\": \"self\", \"form\": "
+                + FORM + "}");
+        assertEquals(r.text(), 201, r.status());
+        return new String[] { token, r.json().path("number").asText() };
+    }
+
+    String approved(String terminal, String id) {
+        String number = submitted(terminal, id)[1];
+        for (String to : List.of("accepted", "approved")) {
+            Reply r = asStaff("POST", "/api/v1/cases/" + number + "/transitions", "{\"to\": \"" + to + "\"}");
+            assertEquals(r.text(), 200, r.status());
+        }
+        return number;
+    }
+
+    JsonNode parcel(long id) {
+        Reply r = admin("GET", "/api/v1/parcels/" + id, null);
+        assertEquals(r.text(), 200, r.status());
+        return r.json();
+    }
+
+    JsonNode awaitParcel(long id, String state) {
+        return await("parcel " + id + " " + state, 20_000, () -> parcel(id), p -> p.path("state").asText().equals(state));
+    }
+
+    JsonNode compartment(String cabinet, int n) {
+        for (JsonNode c : get("/api/v1/cabinets/" + cabinet).json().path("compartments")) {
+            if (c.path("number").asInt() == n) {
+                return c;
+            }
+        }
+        throw new AssertionError("no compartment " + n + " in " + cabinet);
+    }
+
+    void awaitFree(String cabinet, int n) {
+        await(cabinet + "/" + n + " free and shut", 20_000, () -> compartment(cabinet, n),
+                c -> c.path("state").asText().equals("free") && c.path("door").asText().equals("closed"));
+    }
+
+    String caseStatus(String number) {
+        return asStaff("GET", "/api/v1/cases/" + number, null).json().path("status").asText();
+    }
+
+    /** The code in the newest outbox message about this case to this phone. */
+    String codeInOutbox(String phone, String number) {
+        OutboxEntry e = await("an SMS to " + phone + " about " + number, 20_000, () -> outbox.recent(200).stream()
+                .filter(x -> x.sms().phone().equals(phone) && x.sms().text().contains(number)).findFirst(), Optional::isPresent)
+                .get();
+        Matcher m = CODE.matcher(e.sms().text());
+        assertTrue(e.sms().text(), m.find());
+        return m.group(1);
+    }
+
+    List<String> auditEvents(String cabinet, int limit) {
+        List<String> out = new java.util.ArrayList<>();
+        admin("GET", "/api/v1/cabinets/" + cabinet + "/audit?limit=" + limit, null).json()
+                .forEach(e -> out.add(0, e.path("event").asText()));
+        return out;
+    }
+
+    // ---- the round trip, with SMS over SMPP ---------------------------------------------------------
+
+    @Test
+    public void materialsInAndResultOutWithCodesFromTheSmsc() throws Exception {
+        Phones phones = new Phones(smscPort());
+        try {
+            configureSmpp();
+            useGateway("smpp");
+            String[] citizen = submitted("demo-01", ZHANG);
+            String number = citizen[1];
+
+            // Drop-off at the cabinet's terminal: a free S compartment opens.
+            Reply r = asCitizen(citizen[0], "POST", "/api/v1/cabinets/demo-c1/dropoffs",
+                    "{\"case\": \"" + number + "\", \"size\": \"S\", \"phone\": \"" + CITIZEN_PHONE + "\"}");
+            assertEquals(r.text(), 201, r.status());
+            JsonNode p = r.json();
+            assertEquals("depositing", p.path("state").asText());
+            assertEquals("in", p.path("direction").asText());
+            assertEquals("139****5678", p.path("phone").asText());
+            assertEquals("/api/v1/parcels/" + p.path("id").asLong(), r.header("Location"));
+            long id = p.path("id").asLong();
+            int n = p.path("compartment").asInt();
+            JsonNode c = compartment("demo-c1", n);
+            assertEquals("S", c.path("size").asText());
+            assertEquals("reserved", c.path("state").asText());
+            assertEquals("open", c.path("door").asText());
+            assertEquals("open", door("demo-locker", n));
+
+            // The simulator shuts the door after 3 s: stored, and the staff get their code.
+            JsonNode stored = awaitParcel(id, "stored");
+            assertNotNull(stored.path("codeExpiresAt").asText());
+            assertEquals("occupied", compartment("demo-c1", n).path("state").asText());
+            String sms = await("the staff SMS at the SMSC", 20_000, () -> phones.text(HOUSINGFUND_STAFF, number),
+                    t -> t != null);
+            Matcher m = CODE.matcher(sms);
+            assertTrue(sms, m.find());
+            String staffCode = m.group(1);
+            assertTrue(sms, sms.contains("一号文件柜") && sms.contains("第" + n + "格"));
+            // The cabinet's terminal printed a slip for the citizen.
+            String slips = await("the slip on demo-01's printer", 10_000, () -> String.valueOf(
+                    sim("demo-01-receipt").state().get("printed")), t -> t.contains(number));
+            assertTrue(slips, slips.contains("文件柜存件凭条") && slips.contains("格口 Compartment: " + n + " (S)"));
+            JsonNode history = asCitizen(citizen[0], "GET", "/api/v1/cases/" + number, null).json().path("history");
+            assertTrue(history.toString(), history.get(history.size() - 1).path("note").asText().contains("demo-c1"));
+            assertEquals("submitted", history.get(history.size() - 1).path("to").asText());
+
+            // Staff open it with the code at the cabinet's terminal; free once the door shut again.
+            r = atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"code\": \"" + staffCode + "\"}");
+            assertEquals(r.text(), 200, r.status());
+            assertEquals("collected", r.json().path("state").asText());
+            assertEquals("code", r.json().path("collectedBy").asText());
+            assertEquals("open", door("demo-locker", n));
+            awaitFree("demo-c1", n);
+            atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"code\": \"" + staffCode + "\"}")
+                    .error(403, "wrong_code");
+
+            // The result goes back in for the citizen: the case is result-ready once the door shut.
+            for (String to : List.of("accepted", "approved")) {
+                assertEquals(200, asStaff("POST", "/api/v1/cases/" + number + "/transitions", "{\"to\": \"" + to + "\"}").status());
+            }
+            r = asStaff("POST", "/api/v1/cabinets/demo-c1/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"M\"}");
+            assertEquals(r.text(), 201, r.status());
+            assertEquals("out", r.json().path("direction").asText());
+            assertEquals("the phone given at drop-off", "139****5678", r.json().path("phone").asText());
+            long result = r.json().path("id").asLong();
+            int rn = r.json().path("compartment").asInt();
+            assertEquals("M", compartment("demo-c1", rn).path("size").asText());
+            assertEquals("approved", caseStatus(number));
+            awaitParcel(result, "stored");
+            assertEquals("result_ready", caseStatus(number));
+            String toCitizen = await("the citizen's SMS", 20_000, () -> phones.text(CITIZEN_PHONE, number), t -> t != null);
+            m = CODE.matcher(toCitizen);
+            assertTrue(toCitizen, m.find());
+            String citizenCode = m.group(1);
+
+            r = atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"code\": \"" + citizenCode + "\"}");
+            assertEquals(r.text(), 200, r.status());
+            assertEquals("completed", caseStatus(number));
+            awaitFree("demo-c1", rn);
+
+            // Nobody sees a code or a full phone number in the cabinet view, the audit log or the log.
+            String view = get("/api/v1/cabinets/demo-c1").text() + admin("GET", "/api/v1/cabinets/demo-c1/audit?limit=200", null).text();
+            String log = karafLog();
+            for (String secret : List.of(staffCode, citizenCode, CITIZEN_PHONE, HOUSINGFUND_STAFF)) {
+                assertFalse(secret + " in the view", view.contains(secret));
+                assertFalse(secret + " in karaf.log", log.contains(secret));
+            }
+            JsonNode audit = admin("GET", "/api/v1/cabinets/demo-c1/audit?limit=200", null).json();
+            List<String> mine = new java.util.ArrayList<>();
+            for (JsonNode e : audit) {
+                if (e.path("parcel").asLong() == id || e.path("parcel").asLong() == result) {
+                    mine.add(0, e.path("event").asText() + " " + e.path("actor").asText() + " " + e.path("terminal").asText());
+                }
+            }
+            assertEquals(List.of("reserve citizen:440305********1234 demo-01", "open citizen:440305********1234 demo-01",
+                    "close citizen:440305********1234 demo-01", "open code demo-01", "close code demo-01",
+                    "reserve staff:staff demo-01", "open staff:staff demo-01", "close staff:staff demo-01",
+                    "open code demo-01", "close code demo-01"), mine);
+        } finally {
+            phones.stop();
+            useGateway("log");
+        }
+    }
+
+    @Test
+    public void theCitizenTakesTheResultOutWithTheirIdCard() {
+        String number = approved("demo-01", LI);
+        Reply r = asStaff("POST", "/api/v1/cabinets/demo-c1/dropoffs", "{\"case\": \"" + number
+                + "\", \"size\": \"L\", \"phone\": \"13700000009\"}");
+        assertEquals(r.text(), 201, r.status());
+        long id = r.json().path("id").asLong();
+        int n = r.json().path("compartment").asInt();
+        assertTrue("L compartments are 13-16", n >= 13);
+        awaitParcel(id, "stored");
+
+        SimulatedDevice reader = sim(readerSimulator());
+        reader.script("card=absent");
+        atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"method\": \"idcard\", \"wait\": 1}").error(409, "no_card");
+        // Someone with nothing in the cabinet.
+        reader.script("card.id=" + ZHANG);
+        reader.script("card=present");
+        atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"method\": \"idcard\", \"wait\": 5}").error(404, "no_parcel");
+        assertEquals("stored", parcel(id).path("state").asText());
+        reader.script("card.id=" + LI);
+        reader.script("card=present");
+        r = atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"method\": \"idcard\", \"wait\": 5}");
+        assertEquals(r.text(), 200, r.status());
+        assertEquals(id, r.json().path("id").asLong());
+        assertEquals("idcard:110105********002X", r.json().path("collectedBy").asText());
+        assertEquals("completed", caseStatus(number));
+        assertEquals("open", door("demo-locker", n));
+        awaitFree("demo-c1", n);
+    }
+
+    /** The simulator behind demo-01's ID-card reader. */
+    String readerSimulator() {
+        DeviceInfo d = await("an ID-card reader on demo-01", 20_000, () -> devices.devices("demo-01").stream()
+                .filter(x -> x.type().equals("ga467") && x.port().startsWith("sim:")).findFirst(), Optional::isPresent).get();
+        return d.port().substring("sim:".length());
+    }
+
+    // ---- codes ------------------------------------------------------------------------------------
+
+    @Test
+    public void fiveWrongCodesLockCodeEntryEvenForTheRightOne() {
+        String number = approved("demo-03", ZHANG);
+        Reply r = asStaff("POST", "/api/v1/cabinets/it-lockout/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"S\"}");
+        assertEquals(r.text(), 201, r.status());
+        long id = r.json().path("id").asLong();
+        int lock = 8 + r.json().path("compartment").asInt();
+        sim("it-bus").script("door.1." + lock + "=closed");
+        awaitParcel(id, "stored");
+        String code = codeInOutbox("13800138000", number);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+        for (int i = 1; i <= 4; i++) {
+            atTerminal("demo-03", "/api/v1/cabinets/it-lockout/pickups", "{\"code\": \"" + wrong + "\"}").error(403, "wrong_code");
+        }
+        Reply fifth = atTerminal("demo-03", "/api/v1/cabinets/it-lockout/pickups", "{\"code\": \"" + wrong + "\"}");
+        fifth.error(429, "locked_out");
+        assertEquals("300", fifth.header("Retry-After"));
+        Reply right = atTerminal("demo-03", "/api/v1/cabinets/it-lockout/pickups", "{\"code\": \"" + code + "\"}");
+        right.error(429, "locked_out");
+        int retry = Integer.parseInt(right.header("Retry-After"));
+        assertTrue(right.header("Retry-After"), retry > 250 && retry <= 300);
+        assertEquals("the door stayed shut", "closed", door("it-bus", lock));
+        assertEquals("stored", parcel(id).path("state").asText());
+        JsonNode ov = admin("GET", "/api/v1/cabinets/it-lockout/overview", null).json();
+        assertFalse(ov.path("codeEntryLockedUntil").isNull());
+        List<String> events = auditEvents("it-lockout", 9);
+        assertEquals(List.of("close", "wrong_code", "wrong_code", "wrong_code", "wrong_code", "wrong_code", "lockout",
+                "refused_locked"), events.subList(events.size() - 8, events.size()));
+        String out = console(shell, "budayang:cabinets it-lockout");
+        assertTrue(out, out.contains("code entry locked until") && out.contains("refused_locked"));
+    }
+
+    // ---- the board does not cooperate -------------------------------------------------------------
+
+    @Test
+    public void aBoardThatNeverConfirmsRecordsNothingAsDone() {
+        SimulatedDevice bus = sim("it-bus");
+        String[] citizen = submitted("demo-03", ZHANG);
+        try {
+            bus.script("reply=none");
+            Reply r = asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs",
+                    "{\"case\": \"" + citizen[1] + "\", \"size\": \"S\"}");
+            JsonNode e = r.error(503, "lock_unavailable");
+            assertTrue(e.toString(), e.path("message").asText().contains("nothing was stored"));
+        } finally {
+            bus.script("reply=normal");
+        }
+        for (JsonNode c : get("/api/v1/cabinets/it-faults").json().path("compartments")) {
+            assertEquals(c.toString(), "free", c.path("state").asText());
+            assertFalse(c.has("parcel"));
+        }
+        assertTrue(auditEvents("it-faults", 2).contains("open_failed"));
+        assertTrue(outbox.recent(200).stream().noneMatch(x -> x.sms().text().contains(citizen[1])));
+
+        // A stored parcel whose door the board then will not open stays where it is, code and all.
+        awaitOnline("it-faults");
+        String number = approved("demo-03", ZHANG);
+        Reply r = asStaff("POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"S\"}");
+        assertEquals(r.text(), 201, r.status());
+        long id = r.json().path("id").asLong();
+        int n = r.json().path("compartment").asInt();
+        bus.script("door.1." + n + "=closed");
+        awaitParcel(id, "stored");
+        String code = codeInOutbox("13800138000", number);
+        try {
+            bus.script("reply=none");
+            Reply p = atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"" + code + "\"}");
+            // "did not confirm … nothing was recorded", or "offline; nothing was changed" if a probe came first.
+            JsonNode e = p.error(503, "lock_unavailable");
+            assertTrue(e.toString(), e.path("message").asText().contains("nothing was"));
+        } finally {
+            bus.script("reply=normal");
+        }
+        assertEquals("stored", parcel(id).path("state").asText());
+        assertEquals("occupied", compartment("it-faults", n).path("state").asText());
+        assertEquals("result_ready", caseStatus(number));
+        awaitOnline("it-faults");
+        Reply p = atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"" + code + "\"}");
+        assertEquals(p.text(), 200, p.status());
+        assertEquals("completed", caseStatus(number));
+        bus.script("door.1." + n + "=closed");
+        awaitFree("it-faults", n);
+    }
+
+    @Test
+    public void aStuckDoorIsNeverTakenForAnOpenOne() {
+        SimulatedDevice bus = sim("it-bus");
+        String number = approved("demo-03", ZHANG);
+        bus.script("door.1.5=stuck");
+        try {
+            Reply r = asStaff("POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"M\"}");
+            r.error(409, "door_stuck");
+            JsonNode c5 = compartment("it-faults", 5);
+            assertEquals("out_of_service", c5.path("state").asText());
+            assertTrue(c5.toString(), c5.path("note").asText().contains("did not open"));
+            // The next try gets the other M compartment.
+            r = asStaff("POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"M\"}");
+            assertEquals(r.text(), 201, r.status());
+            assertEquals(6, r.json().path("compartment").asInt());
+            long id = r.json().path("id").asLong();
+            bus.script("door.1.6=closed");
+            awaitParcel(id, "stored");
+            String code = codeInOutbox("13800138000", number);
+
+            bus.script("door.1.6=stuck");
+            atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"" + code + "\"}").error(409, "door_stuck");
+            assertEquals("stored", parcel(id).path("state").asText());
+            assertEquals("result_ready", caseStatus(number));
+            List<String> events = auditEvents("it-faults", 1);
+            assertEquals(List.of("door_stuck"), events);
+
+            bus.script("door.1.6=closed");
+            Reply p = atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"" + code + "\"}");
+            assertEquals(p.text(), 200, p.status());
+            bus.script("door.1.6=closed");
+            awaitFree("it-faults", 6);
+        } finally {
+            bus.script("door.1.5=closed");
+            admin("DELETE", "/api/v1/cabinets/it-faults/compartments/5/out-of-service", null);
+        }
+        assertEquals("free", compartment("it-faults", 5).path("state").asText());
+    }
+
+    // ---- admin ------------------------------------------------------------------------------------
+
+    @Test
+    public void hallAdminsSeeTheOverviewOpenDoorsByHandAndTakeCompartmentsOutOfService() {
+        send("GET", "/api/v1/cabinets/it-faults/overview", null, null, null).error(401, "unauthorized");
+        send("GET", "/api/v1/cabinets/it-faults/overview", null, "staff", "staff").error(403, "forbidden");
+        Reply ov = admin("GET", "/api/v1/cabinets/it-faults/overview?limit=5", null);
+        assertEquals(ov.text(), 200, ov.status());
+        assertEquals(4, ov.json().path("occupancy").path("S").path("total").asInt());
+        assertEquals(2, ov.json().path("occupancy").path("M").path("total").asInt());
+        assertTrue(ov.json().path("recent").size() <= 5);
+
+        admin("POST", "/api/v1/cabinets/it-faults/compartments/3/open", "{}").error(400, "invalid_field");
+        admin("POST", "/api/v1/cabinets/it-faults/compartments/3/open", "{\"reason\": \" \"}").error(400, "invalid_field");
+        admin("POST", "/api/v1/cabinets/it-faults/compartments/99/open", "{\"reason\": \"x\"}").error(404, "not_found");
+        send("POST", "/api/v1/cabinets/it-faults/compartments/3/open", "{\"reason\": \"x\"}".getBytes(StandardCharsets.UTF_8),
+                "staff", "staff").error(403, "forbidden");
+        Reply r = admin("POST", "/api/v1/cabinets/it-faults/compartments/3/open", "{\"reason\": \"清洁 cleaning\"}");
+        assertEquals(r.text(), 200, r.status());
+        assertEquals("free", r.json().path("state").asText());
+        assertEquals("open", r.json().path("door").asText());
+        assertEquals("manual", r.json().path("doorAction").asText());
+        assertEquals("open", door("it-bus", 3));
+        JsonNode last = admin("GET", "/api/v1/cabinets/it-faults/audit?limit=1", null).json().get(0);
+        assertEquals("manual_open", last.path("event").asText());
+        assertEquals("admin:admin", last.path("actor").asText());
+        assertEquals("清洁 cleaning", last.path("detail").asText());
+        assertEquals("demo-03", last.path("terminal").asText());
+        sim("it-bus").script("door.1.3=closed");
+        awaitFree("it-faults", 3);
+
+        r = admin("PUT", "/api/v1/cabinets/it-faults/compartments/4/out-of-service", "{\"reason\": \"hinge broken\"}");
+        assertEquals(r.text(), 200, r.status());
+        assertEquals("out_of_service", r.json().path("state").asText());
+        admin("PUT", "/api/v1/cabinets/it-faults/compartments/4/out-of-service", "{\"reason\": \"again\"}").error(409, "conflict");
+        assertEquals(1, admin("GET", "/api/v1/cabinets/it-faults/overview", null).json().path("occupancy").path("S")
+                .path("outOfService").asInt());
+        r = admin("DELETE", "/api/v1/cabinets/it-faults/compartments/4/out-of-service", null);
+        assertEquals(r.text(), 200, r.status());
+        assertEquals("free", r.json().path("state").asText());
+        assertEquals(List.of("out_of_service", "in_service"), auditEvents("it-faults", 2));
+    }
+
+    // ---- bad requests -----------------------------------------------------------------------------
+
+    @Test
+    public void badRequestsAreRefusedPreciselyAndChangeNothing() throws Exception {
+        get("/api/v1/cabinets/nope").error(404, "not_found");
+        get("/api/v1/halls/nohall/cabinets").error(404, "not_found");
+        JsonNode list = get("/api/v1/halls/demo/cabinets").json();
+        List<String> ids = new java.util.ArrayList<>();
+        list.forEach(c -> ids.add(c.path("id").asText()));
+        assertEquals(List.of("demo-c1", "it-faults", "it-lockout"), ids);
+        assertEquals(16, list.get(0).path("compartments").size());
+        admin("DELETE", "/api/v1/cabinets/demo-c1", null).error(405, "method_not_allowed");
+        get("/api/v1/cabinets/demo-c1/nothing").error(404, "not_found");
+        get("/api/v1/parcels/abc", "Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8))).error(404, "not_found");
+        admin("GET", "/api/v1/parcels/999999", null).error(404, "not_found");
+
+        String[] citizen = submitted("demo-03", ZHANG);
+        String body = "{\"case\": \"" + citizen[1] + "\", \"size\": \"S\"}";
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/demo-c1/dropoffs", body).error(403, "wrong_terminal");
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
+                + "\", \"size\": \"XL\"}").error(400, "invalid_field");
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
+                + "\", \"size\": \"S\", \"phone\": \"12345\"}").error(400, "invalid_field");
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
+                + "\", \"size\": \"S\", \"colour\": \"red\"}").error(400, "invalid_field");
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"size\": \"S\"}").error(400, "invalid_field");
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"HOUSINGFUND-20000101-000001\", "
+                + "\"size\": \"S\"}").error(404, "not_found");
+        asCitizen("no-such-session", "POST", "/api/v1/cabinets/it-faults/dropoffs", body).error(401, "session_required");
+        json("POST", "/api/v1/cabinets/it-faults/dropoffs", body).error(401, "unauthorized");
+        send("POST", "/api/v1/cabinets/it-faults/dropoffs", body.getBytes(StandardCharsets.UTF_8), "vendor", "vendor")
+                .error(403, "forbidden");
+        asStaff("POST", "/api/v1/cabinets/it-faults/dropoffs", body).error(409, "not_approved");
+
+        json("POST", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"123456\"}").error(401, "terminal_unauthorized");
+        atTerminal("demo-01", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"123456\"}").error(401, "terminal_unauthorized");
+        atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"12345\"}").error(400, "invalid_field");
+        atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{}").error(400, "invalid_field");
+        atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"method\": \"face\"}").error(400, "invalid_field");
+        atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "not json").error(400, "malformed_json");
+        atTerminal("demo-03", "/api/v1/cabinets/nope/pickups", "{\"code\": \"123456\"}").error(404, "not_found");
+        asStaff("POST", "/api/v1/cabinets/it-faults/pickups", "{\"case\": \"" + citizen[1] + "\"}").error(404, "no_parcel");
+        for (JsonNode c : get("/api/v1/cabinets/it-faults").json().path("compartments")) {
+            assertEquals(c.toString(), "free", c.path("state").asText());
+        }
+        String out = console(shell, "budayang:cabinets");
+        assertTrue(out, out.contains("demo-c1") && out.contains("demo-locker") && out.contains("it-faults"));
+    }
+
+    // ---- helpers (as NotifyIT switches the SMS gateway) --------------------------------------------
+
+    /**
+     * The phones on the far side of core.notify's test SMSC (the one NotifyIT uses). A class of its own, so that no method of this
+     * test names a jSMPP type: JUnit reads this class's methods before core.notify (and jSMPP)
+     * may be up.
+     */
+    static final class Phones {
+        private final TestSmsc smsc;
+
+        Phones(int port) throws IOException {
+            smsc = new TestSmsc("budayang", "s3cret").start(port);
+        }
+
+        /** The newest text to this number mentioning this, or null. */
+        String text(String phone, String mentioning) {
+            String found = null;
+            for (TestSmsc.Received r : smsc.received) {
+                if (r.destination().equals(phone) && r.text().contains(mentioning)) {
+                    found = r.text();
+                }
+            }
+            return found;
+        }
+
+        void stop() throws IOException {
+            smsc.stop();
+        }
+    }
+
+    void configureSmpp() throws IOException {
+        Dictionary<String, Object> p = new Hashtable<>();
+        p.put("host", "127.0.0.1");
+        p.put("port", String.valueOf(smscPort()));
+        p.put("systemId", "budayang");
+        p.put(".password", "s3cret");
+        p.put("sourceAddr", "10690001");
+        p.put("bind.timeout.ms", "2000");
+        p.put("response.timeout.ms", "2000");
+        configAdmin.getConfiguration("org.budayang.notify.smpp", "?").update(p);
+    }
+
+    void useGateway(String name) throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.budayang.notify", "?");
+        Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
+        if (name.equals(p.get("gateway"))) {
+            return;
+        }
+        String started = "SMS sender started: gateway '" + name + "'";
+        int before = NotifyIT.count(karafLog(), started);
+        p.put("gateway", name);
+        c.update(p);
+        await("the sender on gateway " + name, 20_000, () -> NotifyIT.count(karafLog(), started), k -> k > before);
+    }
+
+    static String karafLog() {
+        try {
+            return Files.readString(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
