@@ -264,6 +264,36 @@ public abstract class ItSupport {
             }
             return true;
         });
+        if (simulators) {
+            awaitSimulatedDevicesOnline();
+        }
+    }
+
+    /**
+     * A {@code sim:} device can miss its first attempt (its driver or simulator registered a
+     * moment later) and attach on the next retry; its terminal's menu changes then. Wait for them
+     * to be up, but only so long: a test may have scripted one of them offline on purpose.
+     */
+    private void awaitSimulatedDevicesOnline() {
+        long end = System.currentTimeMillis() + 20_000;
+        while (System.currentTimeMillis() < end) {
+            Reply r = admin("GET", "/api/v1/devices", null);
+            boolean up = r.status() == 200;
+            for (JsonNode d : up ? r.json() : com.fasterxml.jackson.databind.node.MissingNode.getInstance()) {
+                if (d.path("port").asText().startsWith("sim:") && d.path("state").asText().equals("offline")) {
+                    up = false;
+                }
+            }
+            if (up) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     static List<String> demoWithout(String department) {
