@@ -296,6 +296,58 @@ public abstract class ItSupport {
         }
     }
 
+    // ---- SMS over SMPP (NotifyIT, LockerIT) ------------------------------------------------------
+
+    /** The loopback SMSC of the tests that send SMS over SMPP (core.notify's TestSmsc). */
+    int smscPort() {
+        return 12700 + offset() + shift();
+    }
+
+    void configureSmpp(org.osgi.service.cm.ConfigurationAdmin configAdmin) throws IOException {
+        // Strings, as in a .cfg file: Karaf writes the configuration back to etc/ and reads it
+        // again; typed values would come back as strings and update (restart) the gateway once more.
+        java.util.Dictionary<String, Object> p = new java.util.Hashtable<>();
+        p.put("host", "127.0.0.1");
+        p.put("port", String.valueOf(smscPort()));
+        p.put("systemId", "budayang");
+        p.put(".password", "s3cret");
+        p.put("sourceAddr", "10690001");
+        p.put("bind.timeout.ms", "2000");
+        p.put("response.timeout.ms", "2000");
+        configAdmin.getConfiguration("org.budayang.notify.smpp", "?").update(p);
+    }
+
+    /** Switches the sender's gateway and waits until the new sender runs (it logs its start). */
+    void useGateway(org.osgi.service.cm.ConfigurationAdmin configAdmin, String name) throws IOException {
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.budayang.notify", "?");
+        java.util.Dictionary<String, Object> p = c.getProperties() == null ? new java.util.Hashtable<>() : c.getProperties();
+        if (name.equals(p.get("gateway"))) {
+            return;
+        }
+        String started = "SMS sender started: gateway '" + name + "'";
+        int before = count(karafLog(), started);
+        p.put("gateway", name);
+        c.update(p);
+        await("the sender on gateway " + name, 20_000, () -> count(karafLog(), started), n -> n > before);
+    }
+
+    static int count(String text, String needle) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(needle)).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    static String karafLog() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("karaf.data"), "log", "karaf.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static List<String> demoWithout(String department) {
         List<String> out = new ArrayList<>(DEMO);
         out.remove(department);

@@ -8,8 +8,6 @@ import static org.junit.Assert.assertTrue;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -85,10 +83,6 @@ public class LockerIT extends ItSupport {
     @Override
     int offset() {
         return 31;
-    }
-
-    int smscPort() {
-        return 12700 + offset() + shift();
     }
 
     @Before
@@ -241,8 +235,8 @@ public class LockerIT extends ItSupport {
     public void materialsInAndResultOutWithCodesFromTheSmsc() throws Exception {
         Phones phones = new Phones(smscPort());
         try {
-            configureSmpp();
-            useGateway("smpp");
+            configureSmpp(configAdmin);
+            useGateway(configAdmin, "smpp");
             String[] citizen = submitted("demo-01", ZHANG);
             String number = citizen[1];
 
@@ -335,7 +329,7 @@ public class LockerIT extends ItSupport {
                     "open code demo-01", "close code demo-01"), mine);
         } finally {
             phones.stop();
-            useGateway("log");
+            useGateway(configAdmin, "log");
         }
     }
 
@@ -621,39 +615,6 @@ public class LockerIT extends ItSupport {
 
         void stop() throws IOException {
             smsc.stop();
-        }
-    }
-
-    void configureSmpp() throws IOException {
-        Dictionary<String, Object> p = new Hashtable<>();
-        p.put("host", "127.0.0.1");
-        p.put("port", String.valueOf(smscPort()));
-        p.put("systemId", "budayang");
-        p.put(".password", "s3cret");
-        p.put("sourceAddr", "10690001");
-        p.put("bind.timeout.ms", "2000");
-        p.put("response.timeout.ms", "2000");
-        configAdmin.getConfiguration("org.budayang.notify.smpp", "?").update(p);
-    }
-
-    void useGateway(String name) throws IOException {
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.budayang.notify", "?");
-        Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
-        if (name.equals(p.get("gateway"))) {
-            return;
-        }
-        String started = "SMS sender started: gateway '" + name + "'";
-        int before = NotifyIT.count(karafLog(), started);
-        p.put("gateway", name);
-        c.update(p);
-        await("the sender on gateway " + name, 20_000, () -> NotifyIT.count(karafLog(), started), k -> k > before);
-    }
-
-    static String karafLog() {
-        try {
-            return Files.readString(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
         }
     }
 }

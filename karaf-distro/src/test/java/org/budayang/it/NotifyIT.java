@@ -6,18 +6,10 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 import javax.sql.DataSource;
@@ -86,10 +78,6 @@ public class NotifyIT extends ItSupport {
         return 12;
     }
 
-    int smscPort() {
-        return 12700 + offset() + shift();
-    }
-
     @Before
     public void ready() {
         awaitApi();
@@ -103,8 +91,8 @@ public class NotifyIT extends ItSupport {
         awaitDrained();
         TestSmsc smsc = new TestSmsc("budayang", "s3cret").start(smscPort());
         try {
-            configureSmpp();
-            useGateway("smpp");
+            configureSmpp(configAdmin);
+            useGateway(configAdmin, "smpp");
 
             // Committed transactions: each message goes out; the rolled-back one never exists.
             Map<Long, Sms> expected = new java.util.LinkedHashMap<>();
@@ -186,7 +174,7 @@ public class NotifyIT extends ItSupport {
             assertFalse("pickup code in the log", log.contains("取件码 100001") || log.contains("取件码482913"));
         } finally {
             smsc.stop();
-            useGateway("log");
+            useGateway(configAdmin, "log");
         }
     }
 
@@ -194,7 +182,7 @@ public class NotifyIT extends ItSupport {
 
     @Test
     public void theLogGatewayWritesNeitherTheTextNorTheFullNumber() throws Exception {
-        useGateway("log");
+        useGateway(configAdmin, "log");
         long id = enqueue(new Sms("13912345678", "【不打烊】您的取件码 731946，请于3日内取件。", "locker.pickup"));
         awaitSent(List.of(id));
         assertEquals("log-" + id, entry(id).gatewayId());
@@ -277,51 +265,6 @@ public class NotifyIT extends ItSupport {
             }
         }
         throw new AssertionError("#" + id + " not in " + list);
-    }
-
-    void configureSmpp() throws IOException {
-        // Strings, as in a .cfg file: Karaf writes the configuration back to etc/ and reads it
-        // again; typed values would come back as strings and update (restart) the gateway once more.
-        Dictionary<String, Object> p = new Hashtable<>();
-        p.put("host", "127.0.0.1");
-        p.put("port", String.valueOf(smscPort()));
-        p.put("systemId", "budayang");
-        p.put(".password", "s3cret");
-        p.put("sourceAddr", "10690001");
-        p.put("bind.timeout.ms", "2000");
-        p.put("response.timeout.ms", "2000");
-        configAdmin.getConfiguration("org.budayang.notify.smpp", "?").update(p);
-    }
-
-    /** Switches the sender's gateway and waits until the new sender runs (it logs its start). */
-    void useGateway(String name) throws IOException {
-        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.budayang.notify", "?");
-        Dictionary<String, Object> p = c.getProperties() == null ? new Hashtable<>() : c.getProperties();
-        if (name.equals(p.get("gateway"))) {
-            return;
-        }
-        String started = "SMS sender started: gateway '" + name + "'";
-        int before = count(karafLog(), started);
-        p.put("gateway", name);
-        c.update(p);
-        await("the sender on gateway " + name, 20_000, () -> count(karafLog(), started), n -> n > before);
-    }
-
-    static int count(String text, String needle) {
-        Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    static String karafLog() {
-        try {
-            return Files.readString(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     String run(String command) {
