@@ -2,13 +2,9 @@ package org.budayang.core.identity.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
-import org.budayang.api.hall.Terminal;
 import org.budayang.api.identity.LoginMethod;
-import org.budayang.api.identity.LoginRejected;
-import org.budayang.api.identity.Person;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,15 +16,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * the app's code ({@link SignedCode}), with the card issuer's own keys and the extra claim
  * {@code card} (the social-security card number, never logged).
  */
-@Component(configurationPid = EsscLogin.PID, property = LoginMethod.PROPERTY + "=" + EsscLogin.NAME)
+@Component(service = LoginMethod.class, configurationPid = EsscLogin.PID, property = LoginMethod.PROPERTY + "=" + EsscLogin.NAME)
 @Designate(ocd = EsscConfig.class)
-public final class EsscLogin implements LoginMethod {
+public final class EsscLogin extends ScannedCodeLogin {
     static final String NAME = "essc";
     static final String PID = "org.budayang.identity.essc";
     static final String PREFIX = "ESSC1";
-    private final SignedCode codes;
-    private final TerminalDevices devices;
-    private final Duration scannerTimeout;
 
     @Activate
     public EsscLogin(@Reference TerminalDevices devices, EsscConfig config) {
@@ -47,24 +40,7 @@ public final class EsscLogin implements LoginMethod {
 
     EsscLogin(String[] publicKeys, long maxAgeSeconds, Clock clock, int capacity, TerminalDevices devices,
             Duration scannerTimeout) {
-        codes = new SignedCode(NAME, PREFIX, PID, "an electronic social-security card code", publicKeys,
-                maxAgeSeconds, Set.of("card"), clock, capacity);
-        this.devices = devices;
-        this.scannerTimeout = scannerTimeout;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Person authenticate(Terminal terminal, Map<String, Object> credentials) throws LoginRejected {
-        if (Boolean.TRUE.equals(credentials.get("scanner"))) {
-            // The terminal's own scanner reads the code: wait for the next scan there.
-            String code = devices.scan(terminal, credentials, scannerTimeout);
-            return codes.authenticate(terminal, Map.of("code", code)).person();
-        }
-        return codes.authenticate(terminal, credentials).person();
+        super(NAME, new SignedCode(NAME, PREFIX, PID, "an electronic social-security card code", publicKeys,
+                    maxAgeSeconds, Set.of("card"), clock, capacity), devices, scannerTimeout);
     }
 }

@@ -2,13 +2,9 @@ package org.budayang.core.identity.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 
-import org.budayang.api.hall.Terminal;
 import org.budayang.api.identity.LoginMethod;
-import org.budayang.api.identity.LoginRejected;
-import org.budayang.api.identity.Person;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,15 +16,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * are {@link SignedCode}'s. Registered even without a key, so that a terminal offering the
  * method gets a clear {@code not_configured} instead of {@code unknown_method}.
  */
-@Component(configurationPid = ShowCodeLogin.PID, property = LoginMethod.PROPERTY + "=" + ShowCodeLogin.NAME)
+@Component(service = LoginMethod.class, configurationPid = ShowCodeLogin.PID, property = LoginMethod.PROPERTY + "=" + ShowCodeLogin.NAME)
 @Designate(ocd = ShowCodeConfig.class)
-public final class ShowCodeLogin implements LoginMethod {
+public final class ShowCodeLogin extends ScannedCodeLogin {
     static final String NAME = "show";
     static final String PID = "org.budayang.identity.show";
     static final String PREFIX = "BDYAPP1";
-    private final SignedCode codes;
-    private final TerminalDevices devices;
-    private final Duration scannerTimeout;
 
     @Activate
     public ShowCodeLogin(@Reference TerminalDevices devices, ShowCodeConfig config) {
@@ -47,24 +40,7 @@ public final class ShowCodeLogin implements LoginMethod {
 
     ShowCodeLogin(String[] publicKeys, long maxAgeSeconds, Clock clock, int capacity, TerminalDevices devices,
             Duration scannerTimeout) {
-        codes = new SignedCode(NAME, PREFIX, PID, "the app's login code", publicKeys, maxAgeSeconds, Set.of(), clock,
-                capacity);
-        this.devices = devices;
-        this.scannerTimeout = scannerTimeout;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Person authenticate(Terminal terminal, Map<String, Object> credentials) throws LoginRejected {
-        if (Boolean.TRUE.equals(credentials.get("scanner"))) {
-            // The terminal's own scanner reads the code: wait for the next scan there.
-            String code = devices.scan(terminal, credentials, scannerTimeout);
-            return codes.authenticate(terminal, Map.of("code", code)).person();
-        }
-        return codes.authenticate(terminal, credentials).person();
+        super(NAME, new SignedCode(NAME, PREFIX, PID, "the app's login code", publicKeys, maxAgeSeconds, Set.of(), clock,
+                    capacity), devices, scannerTimeout);
     }
 }
