@@ -59,10 +59,7 @@ public class CaseLifecycleIT extends ItSupport {
     }
 
     Reply asCitizen(String token, String method, String path, String json) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        return send(b.build());
+        return json(method, path, json, "Authorization", "Bearer " + token);
     }
 
     Reply move(String user, String number, String to, String note) {

@@ -151,6 +151,18 @@ public abstract class ItSupport {
         return send(b.build());
     }
 
+    /** A request with a JSON body (or none) and these header name/value pairs. */
+    Reply json(String method, String path, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
     Reply admin(String method, String path, String json) {
         return send(method, path, json == null ? null : json.getBytes(StandardCharsets.UTF_8), "admin", "admin");
     }
