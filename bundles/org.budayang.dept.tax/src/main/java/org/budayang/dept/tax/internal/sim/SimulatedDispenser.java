@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.budayang.api.device.SimulatedDevice;
+import org.budayang.devicekit.ReplyLine;
 
 /**
  * A UKey dispenser on the far end of the line, as README-ukey.md describes it: it acts on every

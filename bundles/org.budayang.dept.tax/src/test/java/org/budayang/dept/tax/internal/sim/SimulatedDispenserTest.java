@@ -12,7 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.budayang.api.device.SimulatedDevice;
-import org.budayang.dept.tax.internal.Hex;
+import org.budayang.devicekit.testing.Hex;
 import org.junit.After;
 import org.junit.Test;
 

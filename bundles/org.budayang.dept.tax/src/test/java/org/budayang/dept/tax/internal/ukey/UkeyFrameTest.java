@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.budayang.api.device.DeviceException;
-import org.budayang.dept.tax.internal.Hex;
+import org.budayang.devicekit.testing.Hex;
 import org.junit.Test;
 
 /** Frame codec and framer against README-ukey.md's examples (CRC-16/MODBUS, low byte first). */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.budayang.api.device.SimulatedDevice;
+import org.budayang.devicekit.ReplyLine;
 
 /**
  * A height/vision tester on the far end of the line, as README-tester.md describes it: it acts

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.budayang.api.device.DeviceException;
-import org.budayang.dept.traffic.internal.Hex;
+import org.budayang.devicekit.testing.Hex;
 import org.junit.Test;
 
 /** Frame codec and framer against the hand-computed examples of README-tester.md. */

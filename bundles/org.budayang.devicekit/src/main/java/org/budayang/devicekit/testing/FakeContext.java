@@ -1,4 +1,4 @@
-package org.budayang.dept.tax.internal;
+package org.budayang.devicekit.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +25,12 @@ public final class FakeContext implements DeviceContext {
 
     @Override
     public String deviceId() {
-        return "demo-02-ukey";
+        return "test-device";
     }
 
     @Override
     public String terminal() {
-        return "demo-02";
+        return "test-terminal";
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.budayang.dept.traffic.internal;
+package org.budayang.devicekit.testing;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

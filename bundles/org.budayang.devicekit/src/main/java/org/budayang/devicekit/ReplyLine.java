@@ -1,4 +1,4 @@
-package org.budayang.dept.traffic.internal.sim;
+package org.budayang.devicekit;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,10 +14,11 @@ import java.util.function.UnaryOperator;
  * The simulator's way back to the driver, with the scripting every simulator understands:
  * {@code reply=normal|none|corrupt|garbage} and {@code delay=<ms>}. Replies always leave from
  * its own thread, never from inside {@code received}, so that a driver writing while it holds a
- * lock never gets its reply on the same stack. The tax department has its own copy:
- * departments share nothing but the API.
+ * lock never gets its reply on the same stack. Part of the department device kit: each
+ * department bundle carries its own private copy (bnd {@code -conditionalpackage}), so departments
+ * still share nothing but the API at run time.
  */
-final class ReplyLine implements AutoCloseable {
+public final class ReplyLine implements AutoCloseable {
     enum Mode {
         NORMAL, NONE, CORRUPT, GARBAGE
     }
@@ -29,7 +30,7 @@ final class ReplyLine implements AutoCloseable {
     private volatile long delayMs;
 
     /** @param corrupt turns a good reply into one with a wrong checksum (gets a copy) */
-    ReplyLine(String threadName, Consumer<byte[]> toDriver, UnaryOperator<byte[]> corrupt) {
+    public ReplyLine(String threadName, Consumer<byte[]> toDriver, UnaryOperator<byte[]> corrupt) {
         this.toDriver = toDriver;
         this.corrupt = corrupt;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -40,7 +41,7 @@ final class ReplyLine implements AutoCloseable {
     }
 
     /** Applies a common script; false if the key is not {@code reply} or {@code delay}. */
-    boolean script(String key, String value) {
+    public boolean script(String key, String value) {
         switch (key) {
             case "reply":
                 try {
@@ -67,7 +68,7 @@ final class ReplyLine implements AutoCloseable {
     }
 
     /** Sends a reply as scripted. */
-    void send(byte[] reply) {
+    public void send(byte[] reply) {
         byte[] out;
         switch (mode) {
             case NONE:
@@ -86,7 +87,7 @@ final class ReplyLine implements AutoCloseable {
     }
 
     /** Runs a task on the simulator's thread after a while (e.g. a simulated citizen). */
-    void later(Runnable task, long ms) {
+    public void later(Runnable task, long ms) {
         try {
             timer.schedule(() -> {
                 try {
@@ -100,7 +101,7 @@ final class ReplyLine implements AutoCloseable {
         }
     }
 
-    Map<String, Object> state() {
+    public Map<String, Object> state() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("reply", mode.name().toLowerCase(Locale.ROOT));
         s.put("delay", delayMs);
