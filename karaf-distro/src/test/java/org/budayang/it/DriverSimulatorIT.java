@@ -153,7 +153,7 @@ public class DriverSimulatorIT extends ItSupport {
         // A department with an item that needs the ID-card reader, so the menu shows what the reader's health does.
         String module = descriptor("itcard", "身份核验", "ID check", "ITC-000001")
                 .replace("\"kind\": \"query\"", "\"kind\": \"query\", \"requires\": [\"idcard\"]");
-        Reply up = send("POST", "/api/v1/modules", departmentJar("org.example.itcard", "1.0.0", "itcard", module), "vendor", "vendor");
+        Reply up = send("POST", "/api/v1/modules", departmentJar("org.example.itcard", "1.0.0", "itcard", module), "admin", "admin");
         assertEquals(up.text(), 200, up.status());
         try {
             String token = terminal("it-sim-card", "idcard");
@@ -208,7 +208,7 @@ public class DriverSimulatorIT extends ItSupport {
             assertEquals(again.text(), 201, again.status());
             assertEquals("王小明", me(again.json().path("token").asText()).path("person").path("name").asText());
         } finally {
-            send("DELETE", "/api/v1/modules/itcard", null, "vendor", "vendor");
+            send("DELETE", "/api/v1/modules/itcard", null, "admin", "admin");
         }
     }
 

@@ -229,13 +229,13 @@ public class HotDeployIT extends ItSupport {
         // A module may not take another department's item code.
         String taxCode = JSON.readTree(shippedDescriptor(TAX)).path("items").get(0).path("code").asText();
         String thief = descriptor("sports", "体育", "Sports", "SPT-0001", taxCode);
-        String why = send("POST", "/api/v1/modules", departmentJar("org.example.sports", "1.0.0", "sports", thief), "vendor", "vendor")
+        String why = send("POST", "/api/v1/modules", departmentJar("org.example.sports", "1.0.0", "sports", thief), "admin", "admin")
                 .error(422, "module_refused").path("message").asText();
         assertTrue(why, why.contains("items[1].code") && why.contains("already provided by department 'tax'"));
 
         // Not a department bundle at all.
         send("POST", "/api/v1/modules", "hello".getBytes(StandardCharsets.UTF_8), "vendor", "vendor").error(400, "invalid_bundle");
-        send("POST", "/api/v1/modules", departmentJar("org.example.x", "1.0.0", "x", null), "vendor", "vendor").error(422, "module_refused");
+        send("POST", "/api/v1/modules", departmentJar("org.example.x", "1.0.0", "x", null), "admin", "admin").error(422, "module_refused");
         assertEquals(etag, get("/api/v1/terminals/demo-02/menu").header("ETag"));
         assertEquals(List.of(), foreignEvents);
         assertEquals(before, others());

@@ -1,6 +1,7 @@
 package org.budayang.api.module;
 
 import java.io.InputStream;
+import java.util.function.Predicate;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -14,7 +15,19 @@ public interface ModuleAdmin {
      *
      * @throws ModuleException if the jar is not a department bundle or cannot be installed
      */
-    ModuleInfo install(InputStream jar) throws ModuleException;
+    default ModuleInfo install(InputStream jar) throws ModuleException {
+        return install(jar, department -> true);
+    }
+
+    /**
+     * Installs or upgrades a department bundle as {@link #install(InputStream)} does, for a
+     * caller who may deploy only the departments {@code mayDeploy} accepts. The jar is read
+     * (within the size limits) and checked before anything is installed; a department the
+     * caller may not deploy is {@link ModuleException.Kind#FORBIDDEN}.
+     *
+     * @since 1.1
+     */
+    ModuleInfo install(InputStream jar, Predicate<String> mayDeploy) throws ModuleException;
 
     /**
      * Removes the bundle of a department (and the Karaf feature that installed it, if any).

@@ -6,6 +6,8 @@ final class ApiException extends RuntimeException {
     final int status;
     final String code;
     final transient Object detail;
+    /** Seconds for a {@code Retry-After} header; 0 for none. */
+    long retryAfter;
 
     ApiException(int status, String code, String message) {
         this(status, code, message, null);
@@ -20,6 +22,13 @@ final class ApiException extends RuntimeException {
 
     static ApiException notFound(String message) {
         return new ApiException(404, "not_found", message);
+    }
+
+    /** 429 with {@code Retry-After}: the caller must wait before trying again. */
+    static ApiException tooMany(String code, String message, long retryAfterSeconds) {
+        ApiException e = new ApiException(429, code, message);
+        e.retryAfter = Math.max(1, retryAfterSeconds);
+        return e;
     }
 
     static ApiException invalid(String message) {

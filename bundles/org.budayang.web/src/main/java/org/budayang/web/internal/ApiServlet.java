@@ -46,6 +46,7 @@ import org.budayang.api.module.ModuleInfo;
 import org.budayang.api.module.ModuleRegistry;
 import org.budayang.api.module.ModuleState;
 import org.budayang.api.notify.Outbox;
+import org.budayang.api.security.AdminSetup;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -77,7 +78,8 @@ public final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ApiServlet.class);
     static final String HALL_ADMIN = "hall-admin";
-    static final String VENDOR = "vendor";
+    /** A department vendor's role: {@code vendor-<department>}. */
+    static final String VENDOR_PREFIX = "vendor-";
     private static final Pattern DEPARTMENT = Pattern.compile("[a-z][a-z0-9-]{1,31}");
 
     private record CachedMenu(String etag, byte[] json) {
@@ -100,6 +102,7 @@ public final class ApiServlet extends HttpServlet {
     private transient volatile LockerService lockerService;
     private final transient OutboxApi outbox;
     private final transient DevicesApi devices;
+    private final transient SetupApi setup = new SetupApi();
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
 
     @Activate
@@ -112,7 +115,7 @@ public final class ApiServlet extends HttpServlet {
         this.moduleAdmin = moduleAdmin;
         this.halls = halls;
         this.menus = menus;
-        this.auth = new Authenticator(config.realm(), config.login_remember_seconds());
+        this.auth = new Authenticator(config.realm());
         this.citizens = new CitizenApi(halls, sessions);
         this.cases = new CasesApi(caseService, citizens, auth);
         this.guide = new GuideApi(catalogue, caseService, citizens);
@@ -154,6 +157,16 @@ public final class ApiServlet extends HttpServlet {
         devices.removeActions(a);
     }
 
+    /** Optional: only a server without a hall admin needs it, once. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setAdminSetup(AdminSetup s) {
+        setup.bind(s);
+    }
+
+    void unsetAdminSetup(AdminSetup s) {
+        setup.unbind(s);
+    }
+
     /** Optional: the API runs without core.notify (the outbox route then answers 503). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setOutbox(Outbox o) {
@@ -191,7 +204,7 @@ public final class ApiServlet extends HttpServlet {
         try {
             route(req, resp);
         } catch (ApiException e) {
-            Json.error(resp, e.status, e.code, e.getMessage(), e.detail);
+            Json.error(resp, e.status, e.code, e.getMessage(), e.detail, e.retryAfter);
         } catch (FormRejected e) {
             Json.error(resp, 400, "invalid_form", e.getMessage(), GuideApi.fieldsJson(e.errors()));
         } catch (CaseException e) {
@@ -367,6 +380,14 @@ public final class ApiServlet extends HttpServlet {
                 }
             }
             case "admin" -> outbox.route(req, resp, p);
+            case "setup" -> setup.route(req, resp, p);
+            case "platform" -> {
+                if (n == 1 && m.equals("GET")) {
+                    setup.platform(resp);
+                } else {
+                    unsupported(n == 1, m);
+                }
+            }
             default -> throw ApiException.notFound("no such resource: " + req.getRequestURI());
         }
     }
@@ -387,15 +408,29 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private void uploadModule(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Authenticator.Caller caller = auth.require(req, VENDOR, HALL_ADMIN);
+        Authenticator.Caller caller = auth.authenticate(req);
+        if (!caller.roles().contains(HALL_ADMIN) && caller.roles().stream().noneMatch(r -> r.startsWith(VENDOR_PREFIX))) {
+            throw new ApiException(403, "forbidden", "user '" + caller.user() + "' lacks the role hall-admin or "
+                    + VENDOR_PREFIX + "<department>");
+        }
         ModuleInfo info;
+        String[] denied = new String[1];
         try {
-            info = moduleAdmin.install(req.getInputStream());
+            info = moduleAdmin.install(req.getInputStream(), department -> {
+                boolean ok = mayDeploy(caller, department);
+                denied[0] = ok ? null : department;
+                return ok;
+            });
         } catch (ModuleException e) {
-            if (e.refused() != null) {
-                throw new ApiException(422, "module_refused", e.getMessage(), moduleJson(e.refused()));
-            }
-            throw new ApiException(400, "invalid_bundle", e.getMessage());
+            throw switch (e.kind()) {
+                case REFUSED -> new ApiException(422, "module_refused", e.getMessage(),
+                        e.refused() == null ? null : moduleJson(e.refused()));
+                case TOO_LARGE -> new ApiException(413, "too_large", e.getMessage());
+                case FORBIDDEN -> new ApiException(403, "forbidden", "user '" + caller.user() + "' may not deploy department '"
+                        + denied[0] + "': that needs the role " + VENDOR_PREFIX + denied[0] + " or hall-admin");
+                case FAILED -> new ApiException(409, "conflict", e.getMessage());
+                case INVALID -> new ApiException(400, "invalid_bundle", e.getMessage());
+            };
         }
         LOG.info("Module {} {} uploaded by {}: {}", info.department(), info.version(), caller.user(), info.state());
         if (info.state() == ModuleState.REFUSED) {
@@ -404,8 +439,17 @@ public final class ApiServlet extends HttpServlet {
         Json.write(resp, 200, moduleJson(info));
     }
 
+    /** A vendor ships their own department only ({@code vendor-<department>}); a hall admin any. */
+    static boolean mayDeploy(Authenticator.Caller caller, String department) {
+        return caller.roles().contains(HALL_ADMIN) || caller.roles().contains(VENDOR_PREFIX + department);
+    }
+
     private void removeModule(HttpServletRequest req, HttpServletResponse resp, String department) throws IOException {
-        Authenticator.Caller caller = auth.require(req, VENDOR, HALL_ADMIN);
+        Authenticator.Caller caller = auth.authenticate(req);
+        if (!mayDeploy(caller, department)) {
+            throw new ApiException(403, "forbidden", "user '" + caller.user() + "' may not remove department '"
+                    + department + "': that needs the role " + VENDOR_PREFIX + department + " or hall-admin");
+        }
         try {
             if (!moduleAdmin.remove(department)) {
                 throw ApiException.notFound("no module '" + department + "'");
@@ -430,6 +474,11 @@ public final class ApiServlet extends HttpServlet {
             o.put("reason", i.reason());
         }
         o.put("items", i.items());
+        if (i.signer() != null) {
+            o.put("signer", i.signer());
+        }
+        ArrayNode w = o.putArray("warnings");
+        i.warnings().forEach(w::add);
         return o;
     }
 

@@ -1,12 +1,9 @@
 package org.budayang.web.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.security.auth.Subject;
 import javax.security.auth.callback.NameCallback;
@@ -15,27 +12,25 @@ import javax.security.auth.login.LoginContext;
 import javax.security.auth.login.LoginException;
 import javax.servlet.http.HttpServletRequest;
 
+import org.apache.karaf.jaas.boot.principal.ClientPrincipal;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.budayang.api.security.LoginLockedException;
 
 /**
- * HTTP Basic against a Karaf JAAS realm. Successful logins are remembered for a short while
- * (keyed by a hash of the credentials) so that an admin console does not re-run the login
- * modules on every call.
+ * HTTP Basic against a Karaf JAAS realm, on every request: nothing is remembered, so a changed
+ * password or role counts from the next request. The realm throttles wrong passwords (the
+ * platform's login throttle, core.security); a locked login is {@code 429} with
+ * {@code Retry-After}. The client address goes into the subject as Karaf's SSH and JMX logins
+ * put theirs, so one throttle counts all three.
  */
 final class Authenticator {
     record Caller(String user, Set<String> roles) {
     }
 
-    private record Remembered(Caller caller, long until) {
-    }
-
     private final String realm;
-    private final long rememberNanos;
-    private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
 
-    Authenticator(String realm, long rememberSeconds) {
+    Authenticator(String realm) {
         this.realm = realm;
-        this.rememberNanos = rememberSeconds * 1_000_000_000L;
     }
 
     /** The caller if it holds one of the roles; 401 without valid credentials, 403 without the role. */
@@ -68,22 +63,12 @@ final class Authenticator {
         }
         String user = decoded.substring(0, colon);
         String password = decoded.substring(colon + 1);
-        String key = sha256(decoded);
-        Remembered r = remembered.get(key);
-        long now = System.nanoTime();
-        if (r != null && now - r.until() < 0) {
-            return r.caller();
-        }
-        Caller caller = login(user, password);
-        if (remembered.size() > 1000) {
-            remembered.clear();
-        }
-        remembered.put(key, new Remembered(caller, now + rememberNanos));
-        return caller;
+        return login(user, password, req.getRemoteAddr());
     }
 
-    private Caller login(String user, String password) {
+    private Caller login(String user, String password, String address) {
         Subject subject = new Subject();
+        subject.getPrincipals().add(new ClientPrincipal("http", address));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // JAAS loads Karaf's proxy login module through the context class loader.
@@ -99,6 +84,8 @@ final class Authenticator {
                 }
             });
             lc.login();
+        } catch (LoginLockedException e) {
+            throw ApiException.tooMany("too_many_attempts", e.getMessage(), e.retryAfterSeconds());
         } catch (LoginException e) {
             throw new ApiException(401, "unauthorized", "wrong user name or password");
         } finally {
@@ -109,14 +96,5 @@ final class Authenticator {
             roles.add(p.getName());
         }
         return new Caller(user, Set.copyOf(roles));
-    }
-
-    private static String sha256(String s) {
-        try {
-            return Base64.getEncoder().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

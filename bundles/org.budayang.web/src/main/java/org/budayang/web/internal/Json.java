@@ -98,6 +98,12 @@ final class Json {
         return out;
     }
 
+    /** Drops what a failed handler set, but not the security headers every response carries. */
+    static void reset(HttpServletResponse resp) {
+        resp.reset();
+        SecurityHeaders.apply(resp);
+    }
+
     static void write(HttpServletResponse resp, int status, JsonNode body) throws IOException {
         write(resp, status, MAPPER.writeValueAsBytes(body));
     }
@@ -113,10 +119,19 @@ final class Json {
 
     static void error(HttpServletResponse resp, int status, String code, String message, Object detail)
             throws IOException {
+        error(resp, status, code, message, detail, 0);
+    }
+
+    /** An error answer; {@code retryAfter} seconds > 0 add a {@code Retry-After} header. */
+    static void error(HttpServletResponse resp, int status, String code, String message, Object detail, long retryAfter)
+            throws IOException {
         if (resp.isCommitted()) {
             return;
         }
-        resp.reset();
+        reset(resp);
+        if (retryAfter > 0) {
+            resp.setHeader("Retry-After", Long.toString(retryAfter));
+        }
         if (status == 401 && "unauthorized".equals(code)) {
             resp.setHeader("WWW-Authenticate", "Basic realm=\"budayang\", charset=\"UTF-8\"");
         }

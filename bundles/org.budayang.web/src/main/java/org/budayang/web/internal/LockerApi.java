@@ -296,7 +296,7 @@ final class LockerApi {
         if (resp.isCommitted()) {
             return;
         }
-        resp.reset();
+        Json.reset(resp);
         if (e.retryAfterSeconds() > 0) {
             resp.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }

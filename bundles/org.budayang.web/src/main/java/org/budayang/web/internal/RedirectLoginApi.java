@@ -107,14 +107,13 @@ final class RedirectLoginApi {
     private static void page(HttpServletResponse resp, int status, String zh, String en) throws IOException {
         String html = "<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>" + escape(zh) + "</title></head><body style=\"font-family: sans-serif; text-align: center; "
-                + "margin-top: 20vh\"><h1>" + escape(zh) + "</h1><p>" + escape(en) + "</p></body></html>";
+                + "<title>" + escape(zh) + "</title><link rel=\"stylesheet\" href=\"/static/pages.css\"></head><body>"
+                + SetupApi.demoBanner() + "<div class=\"result\"><h1>" + escape(zh) + "</h1><p>" + escape(en) + "</p></div></body></html>";
         byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         resp.setContentType("text/html; charset=UTF-8");
         // The address carried a one-time code: keep it out of caches and other sites' logs.
         resp.setHeader("Cache-Control", "no-store");
-        resp.setHeader("Referrer-Policy", "no-referrer");
         resp.setContentLength(bytes.length);
         resp.getOutputStream().write(bytes);
     }

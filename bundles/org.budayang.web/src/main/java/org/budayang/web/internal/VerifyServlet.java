@@ -106,11 +106,8 @@ public final class VerifyServlet extends HttpServlet {
     private static void page(HttpServletResponse resp, String code, Optional<Verification> found) throws IOException {
         StringBuilder b = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>文书核验 Document verification</title><style>"
-                + "body{font-family:sans-serif;max-width:40em;margin:1em auto;padding:0 1em;color:#222}"
-                + ".ok{border:3px solid #1a7f37;background:#eaf7ee}.bad{border:3px solid #c62828;background:#fdecea}"
-                + ".box{padding:1em;border-radius:8px}h1{font-size:1.3em}.en{color:#666;font-size:.9em}"
-                + "th{text-align:left;padding-right:1em;vertical-align:top}td,th{padding:.3em 0}</style></head><body>"
+                + "<title>文书核验 Document verification</title><link rel=\"stylesheet\" href=\"/static/pages.css\"></head><body>"
+                + SetupApi.demoBanner()
                 + "<h1>文书核验 <span class=\"en\">Document verification</span></h1>");
         int status;
         if (found.isEmpty()) {
@@ -137,10 +134,7 @@ public final class VerifyServlet extends HttpServlet {
             b.append("</table></div><p>请核对纸质或电子文书上的内容与上述信息一致；如需逐字节核验文件，请上传 PDF：</p>"
                     + "<p class=\"en\">Compare the document with the details above. To check that a PDF file is exactly the one "
                     + "issued, choose it here:</p><input type=\"file\" id=\"f\" accept=\"application/pdf\"><p id=\"r\"></p>"
-                    + "<script>document.getElementById('f').onchange=function(e){var f=e.target.files[0];if(!f)return;"
-                    + "fetch(location.pathname,{method:'POST',body:f}).then(function(x){return x.json()}).then(function(j){"
-                    + "document.getElementById('r').textContent=j.genuine?'✓ 文件与出具时完全一致 The file is exactly the one issued'"
-                    + ":'✗ 文件不一致 '+(j.reason||j.message)})};</script>");
+                    + "<script src=\"/static/verify.js\"></script>");
         }
         b.append("</body></html>");
         byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);

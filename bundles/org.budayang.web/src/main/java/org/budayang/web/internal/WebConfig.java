@@ -8,9 +8,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Karaf JAAS realm that admin, vendor and staff logins are checked against")
     String realm() default "karaf";
 
-    @AttributeDefinition(description = "Seconds a successful login is remembered before the realm is asked again")
-    long login_remember_seconds() default 30;
-
     @AttributeDefinition(description = "Public address of this node, for links printed on receipts "
             + "(the case receipt's QR code is <public.base.url>/api/v1/cases/<number>)")
     String public_base_url() default "http://localhost:8181";

@@ -15,6 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Comparator;
+import org.osgi.framework.ServiceReference;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +79,11 @@ public final class CaseServiceImpl implements CaseService {
     private final Catalogue catalogue;
     private final IdVault vault;
     private final int maxBackoff;
-    private final Map<String, BackOffice> backOffices = new ConcurrentHashMap<>();
+    /**
+     * Per department, every back office registered for it, best ranked first: a department's own
+     * wins over the configured connector (ranked below 0), which serves again as soon as it goes.
+     */
+    private final Map<String, ConcurrentSkipListMap<ServiceReference<?>, BackOffice>> backOffices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService forwarder;
 
     @Activate
@@ -102,18 +109,21 @@ public final class CaseServiceImpl implements CaseService {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addBackOffice(BackOffice office, Map<String, Object> props) {
-        Object dept = props.get(BackOffice.DEPARTMENT);
+    void addBackOffice(ServiceReference<BackOffice> ref, BackOffice office) {
+        Object dept = ref.getProperty(BackOffice.DEPARTMENT);
         if (dept != null) {
-            backOffices.put(dept.toString(), office);
+            backOffices.computeIfAbsent(dept.toString(), d -> new ConcurrentSkipListMap<>(Comparator.reverseOrder())).put(ref, office);
         }
     }
 
-    void removeBackOffice(BackOffice office, Map<String, Object> props) {
-        Object dept = props.get(BackOffice.DEPARTMENT);
-        if (dept != null) {
-            backOffices.remove(dept.toString(), office);
-        }
+    void removeBackOffice(ServiceReference<BackOffice> ref) {
+        backOffices.values().forEach(m -> m.remove(ref));
+    }
+
+    private BackOffice backOffice(String department) {
+        ConcurrentSkipListMap<ServiceReference<?>, BackOffice> m = backOffices.get(department);
+        Map.Entry<ServiceReference<?>, BackOffice> best = m == null ? null : m.firstEntry();
+        return best == null ? null : best.getValue();
     }
 
     // ---- submit -----------------------------------------------------------------------------
@@ -264,7 +274,7 @@ public final class CaseServiceImpl implements CaseService {
         if (record == null || record.forwarded()) {
             return true;
         }
-        BackOffice office = backOffices.get(record.department());
+        BackOffice office = backOffice(record.department());
         String reference;
         String problem;
         try {

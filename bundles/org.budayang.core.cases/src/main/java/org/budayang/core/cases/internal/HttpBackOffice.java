@@ -12,6 +12,7 @@ import org.budayang.api.cases.BackOffice;
 import org.budayang.api.cases.CaseRecord;
 import org.budayang.api.docs.RecordSource;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -41,8 +42,10 @@ public final class HttpBackOffice implements BackOffice {
     @Activate
     public HttpBackOffice(BundleContext context, BackOfficeConfig config) {
         this.endpoint = new BackOfficeEndpoint(context, config);
-        // Registered by hand so that the department code becomes the service property consumers select on.
-        Hashtable<String, Object> props = new Hashtable<>(Map.of(BackOffice.DEPARTMENT, config.department()));
+        // Registered by hand so that the department code becomes the service property consumers select on;
+        // ranked below a department's own back office (ranking 0 by default), which wins while it is there.
+        Hashtable<String, Object> props = new Hashtable<>(Map.of(BackOffice.DEPARTMENT, config.department(),
+                Constants.SERVICE_RANKING, -100));
         this.registrations = List.of(context.registerService(BackOffice.class, this, props),
                 context.registerService(RecordSource.class, new HttpRecordSource(endpoint), props));
     }

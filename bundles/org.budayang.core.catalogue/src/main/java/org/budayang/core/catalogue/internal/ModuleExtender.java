@@ -1,10 +1,8 @@
 package org.budayang.core.catalogue.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.Manifest;
+import java.util.function.Predicate;
 
 import org.apache.karaf.features.BundleInfo;
 import org.apache.karaf.features.Feature;
@@ -39,11 +35,17 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.hooks.service.EventListenerHook;
+import org.osgi.framework.hooks.service.FindHook;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.BundleTracker;
 import org.osgi.util.tracker.BundleTrackerCustomizer;
 import org.slf4j.Logger;
@@ -54,14 +56,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The module extender: loads the descriptor of every started bundle that carries the
  * {@code Budayang-Module} header, and drops it when the bundle stops. Also installs, upgrades
- * and removes department bundles for the admin API and shell.
+ * and removes department bundles for the admin API and shell; {@link ModuleGate} decides which
+ * department code may run and {@link ModuleHooks} makes that hold for every way of installing.
  *
  * <p>State is an immutable snapshot replaced under a lock, so menu reads never block.
  */
-@Component(service = { Catalogue.class, ModuleRegistry.class, ModuleAdmin.class, ModuleExtender.class }, immediate = true)
+@Component(service = { Catalogue.class, ModuleRegistry.class, ModuleAdmin.class, ModuleExtender.class }, immediate = true,
+        configurationPid = "org.budayang.modules")
+@Designate(ocd = ModulesConfig.class)
 public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAdmin, BundleTrackerCustomizer<Bundle> {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleExtender.class);
-    static final int MAX_JAR_BYTES = 64 * 1024 * 1024;
     private static final ObjectMapper FORM_READER = new ObjectMapper();
 
     /** One loaded module. */
@@ -84,37 +88,85 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
 
     private final BundleContext context;
     private final FeaturesService features;
-    private final DescriptorParser parser = new DescriptorParser();
+    private final ModuleGate gate;
     private final BundleTracker<Bundle> tracker;
+    private final List<ServiceRegistration<?>> hooks = new ArrayList<>();
+    private final SynchronousBundleListener uninstalls = this::bundleChanged;
     private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private volatile int refusedUploads = 20;
 
     @Activate
-    public ModuleExtender(BundleContext context, @Reference FeaturesService features) {
+    public ModuleExtender(BundleContext context, @Reference FeaturesService features, ModulesConfig config) {
         this.context = context;
         this.features = features;
+        this.gate = new ModuleGate(context, this::claims, trust(config));
+        modified(config);
+        // The hooks first: from now on no refused department bundle resolves, whoever installs it.
+        ModuleHooks h = new ModuleHooks(gate, this::refusedWhileInstalled, this::warn);
+        hooks.add(context.registerService(ResolverHookFactory.class, h, null));
+        hooks.add(context.registerService(new String[] { FindHook.class.getName(), EventListenerHook.class.getName() }, h, null));
+        context.addBundleListener(uninstalls);
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, this);
         tracker.open();
+        if (gate.trust().required()) {
+            LOG.info("Department modules must be signed by a certificate trusted for their department ({}<department>.pem)",
+                    gate.trust().file("x").getParent() + "/");
+        } else {
+            LOG.warn("Unsigned department modules are accepted (signature.required=false): a demo hall setting, never for a real hall");
+        }
+    }
+
+    @Modified
+    void modified(ModulesConfig config) {
+        gate.configure(new JarReader.Limits(config.max_jar_bytes(), config.max_entries(), config.max_unzipped_bytes(),
+                config.max_descriptor_bytes()), trust(config));
+        refusedUploads = Math.max(1, config.refused_history());
+    }
+
+    private static ModuleTrust trust(ModulesConfig config) {
+        String dir = config.trust_dir();
+        if (dir == null || dir.isBlank()) {
+            dir = System.getProperty("karaf.etc", "etc") + "/budayang/module-trust";
+        }
+        return new ModuleTrust(config.signature_required(), Path.of(dir));
     }
 
     @Deactivate
     void deactivate() {
         tracker.close();
+        context.removeBundleListener(uninstalls);
+        for (ServiceRegistration<?> r : hooks) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException ignored) {
+                // Already gone with the bundle.
+            }
+        }
     }
 
     Snapshot snapshot() {
         return snapshot;
     }
 
+    private List<ModuleGate.Claim> claims() {
+        List<ModuleGate.Claim> out = new ArrayList<>();
+        for (Loaded l : snapshot.active().values()) {
+            ModuleInfo i = l.info();
+            out.add(new ModuleGate.Claim(i.bundleId(), i.bundle(), i.version(), i.department(), l.descriptor().items()));
+        }
+        return out;
+    }
+
     // ---- extender ---------------------------------------------------------------------------
 
     @Override
     public Bundle addingBundle(Bundle bundle, BundleEvent event) {
-        String department = bundle.getHeaders("").get(Modules.HEADER);
+        String department = ModuleGate.header(bundle);
         if (department == null) {
             return null;
         }
-        load(bundle, department.strip());
+        load(bundle, department);
         return bundle;
     }
 
@@ -129,7 +181,7 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
             Snapshot s = snapshot;
             Map<String, Loaded> active = new TreeMap<>(s.active());
             boolean changed = active.values().removeIf(l -> l.info().bundleId() == bundle.getBundleId());
-            Map<String, ModuleInfo> refused = new TreeMap<>(s.refused());
+            Map<String, ModuleInfo> refused = new LinkedHashMap<>(s.refused());
             changed |= refused.values().removeIf(i -> i.bundleId() == bundle.getBundleId());
             if (changed) {
                 publish(active, refused);
@@ -138,50 +190,49 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         }
     }
 
+    /** A refused bundle that never started stays listed until it is uninstalled. */
+    private void bundleChanged(BundleEvent e) {
+        if (e.getType() == BundleEvent.UNINSTALLED) {
+            long id = e.getBundle().getBundleId();
+            gate.forget(id);
+            synchronized (lock) {
+                Snapshot s = snapshot;
+                Map<String, ModuleInfo> refused = new LinkedHashMap<>(s.refused());
+                if (refused.values().removeIf(i -> i.bundleId() == id)) {
+                    publish(new TreeMap<>(s.active()), refused);
+                }
+            }
+        }
+    }
+
     private void load(Bundle bundle, String department) {
-        String file = Modules.DESCRIPTOR;
-        ModuleDescriptor descriptor;
-        try {
-            URL entry = bundle.getEntry(file);
-            if (entry == null) {
-                refuse(bundle, department, "(file)", "descriptor not found in the bundle");
-                return;
-            }
-            byte[] json;
-            try (InputStream in = entry.openStream()) {
-                json = in.readAllBytes();
-            }
-            descriptor = parser.parse(json, department);
-        } catch (DescriptorException e) {
-            refuse(bundle, department, e.field(), e.reason());
-            return;
-        } catch (IOException e) {
-            refuse(bundle, department, "(file)", "unreadable: " + e.getMessage());
-            return;
-        } catch (RuntimeException e) {
-            // A fault of ours must not take the extender down: refuse this one and go on.
-            LOG.error("Could not read the descriptor of {}", bundle.getSymbolicName(), e);
-            refuse(bundle, department, "(file)", "could not be read: " + e);
+        ModuleGate.Decision d = gate.decide(bundle);
+        if (!d.accepted()) {
+            // Resolved before the hooks were there (the first boot): its services stay hidden.
+            publishRefusal(d.info());
             return;
         }
+        ModuleDescriptor descriptor = d.descriptor();
         synchronized (lock) {
             Snapshot s = snapshot;
             String conflict = conflict(s, descriptor, bundle.getSymbolicName());
             if (conflict != null) {
                 int colon = conflict.indexOf(": ");
-                refuse(bundle, department, conflict.substring(0, colon), conflict.substring(colon + 2));
+                ModuleInfo info = refused(department, bundle.getSymbolicName(), bundle.getVersion().toString(),
+                        bundle.getBundleId(), conflict.substring(0, colon), conflict.substring(colon + 2));
+                gate.record(new ModuleGate.Decision(d.bundleId(), d.stamp(), ModuleGate.Verdict.REFUSED, department, null, info));
+                publishRefusal(info);
+                LOG.warn("Module refused: {}", info.reason());
                 return;
             }
-            ModuleInfo info = new ModuleInfo(department, bundle.getSymbolicName(), bundle.getVersion().toString(),
-                    bundle.getBundleId(), ModuleState.ACTIVE, null, descriptor.items().size());
             Map<String, Loaded> active = new TreeMap<>(s.active());
-            active.put(department, new Loaded(info, descriptor));
-            Map<String, ModuleInfo> refused = new TreeMap<>(s.refused());
+            active.put(department, new Loaded(d.info(), descriptor));
+            Map<String, ModuleInfo> refused = new LinkedHashMap<>(s.refused());
             refused.remove(bundle.getSymbolicName());
             publish(active, refused);
         }
-        LOG.info("Module {} loaded from bundle {} {} ({} items)", department, bundle.getSymbolicName(),
-                bundle.getVersion(), descriptor.items().size());
+        LOG.info("Module {} loaded from bundle {} {} ({} items{})", department, bundle.getSymbolicName(),
+                bundle.getVersion(), descriptor.items().size(), d.info().signer() == null ? ", unsigned" : ", signed by " + d.info().signer());
     }
 
     /**
@@ -205,21 +256,72 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         return null;
     }
 
-    private void refuse(Bundle bundle, String department, String field, String reason) {
-        ModuleInfo info = refused(department, bundle.getSymbolicName(), bundle.getVersion().toString(),
-                bundle.getBundleId(), field, reason);
+    private void refusedWhileInstalled(ModuleGate.Decision d) {
+        if (d.info() != null) {
+            publishRefusal(d.info());
+        }
+    }
+
+    /** Lists a refusal; at most {@code refused.history} refused uploads are kept, the newest. */
+    private void publishRefusal(ModuleInfo info) {
         synchronized (lock) {
             Snapshot s = snapshot;
-            Map<String, ModuleInfo> refused = new TreeMap<>(s.refused());
-            refused.put(bundle.getSymbolicName(), info);
+            Map<String, ModuleInfo> refused = new LinkedHashMap<>(s.refused());
+            ModuleInfo previous = refused.get(info.bundle());
+            if (info.equals(previous)) {
+                return;
+            }
+            // Never hide the refusal of an installed bundle behind an upload's.
+            if (info.bundleId() < 0 && previous != null && previous.bundleId() >= 0) {
+                return;
+            }
+            refused.remove(info.bundle());
+            refused.put(info.bundle(), info);
+            List<String> uploads = new ArrayList<>();
+            refused.forEach((k, v) -> {
+                if (v.bundleId() < 0) {
+                    uploads.add(k);
+                }
+            });
+            for (int i = 0; i < uploads.size() - refusedUploads; i++) {
+                refused.remove(uploads.get(i));
+            }
             publish(new TreeMap<>(s.active()), refused);
         }
-        LOG.warn("Module refused: {}", info.reason());
+    }
+
+    /** A service the hooks ignored: shown on the module, once. */
+    private void warn(long bundleId, String text) {
+        ModuleGate.Decision d = gate.known(bundleId);
+        if (d != null && d.info() != null) {
+            gate.record(new ModuleGate.Decision(d.bundleId(), d.stamp(), d.verdict(), d.department(), d.descriptor(),
+                    d.info().withWarning(text)));
+        }
+        synchronized (lock) {
+            Snapshot s = snapshot;
+            Map<String, Loaded> active = new TreeMap<>(s.active());
+            boolean changed = false;
+            for (Map.Entry<String, Loaded> e : active.entrySet()) {
+                if (e.getValue().info().bundleId() == bundleId) {
+                    e.setValue(new Loaded(e.getValue().info().withWarning(text), e.getValue().descriptor()));
+                    changed = true;
+                }
+            }
+            Map<String, ModuleInfo> refused = new LinkedHashMap<>(s.refused());
+            for (Map.Entry<String, ModuleInfo> e : refused.entrySet()) {
+                if (e.getValue().bundleId() == bundleId) {
+                    e.setValue(e.getValue().withWarning(text));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                publish(active, refused);
+            }
+        }
     }
 
     static ModuleInfo refused(String department, String bundle, String version, long id, String field, String reason) {
-        String where = "bundle " + bundle + " " + version + (id >= 0 ? " (id " + id + ")" : " (upload)");
-        String text = where + ", file " + Modules.DESCRIPTOR + ", field " + field + ": " + reason;
+        String text = ModuleGate.where(bundle, version, id) + ", file " + Modules.DESCRIPTOR + ", field " + field + ": " + reason;
         return new ModuleInfo(department, bundle, version, id, ModuleState.REFUSED, text, 0);
     }
 
@@ -315,73 +417,67 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     // ---- ModuleAdmin -----------------------------------------------------------------------
 
     @Override
-    public ModuleInfo install(InputStream jar) throws ModuleException {
-        byte[] bytes;
+    public ModuleInfo install(InputStream jar, Predicate<String> mayDeploy) throws ModuleException {
+        Path file = null;
         try {
-            bytes = jar.readNBytes(MAX_JAR_BYTES + 1);
+            file = Files.createTempFile("budayang-upload-", ".jar");
+            JarReader.copyBounded(jar, file, gate.limits().maxJarBytes());
+            return install(file, mayDeploy);
         } catch (IOException e) {
-            throw new ModuleException("could not read the upload: " + e.getMessage());
-        }
-        if (bytes.length > MAX_JAR_BYTES) {
-            throw new ModuleException("the jar is larger than " + (MAX_JAR_BYTES >> 20) + " MiB");
-        }
-        Upload up = inspect(bytes);
-        // Check the descriptor before touching the running bundle, so a bad upgrade leaves the
-        // old version serving.
-        ModuleDescriptor descriptor;
-        try {
-            if (up.descriptor() == null) {
-                throw new DescriptorException("(file)", "descriptor not found in the bundle");
-            }
-            descriptor = parser.parse(up.descriptor(), up.department());
-            String conflict = conflict(snapshot, descriptor, up.symbolicName());
-            if (conflict != null) {
-                int colon = conflict.indexOf(": ");
-                throw new DescriptorException(conflict.substring(0, colon), conflict.substring(colon + 2));
-            }
-        } catch (DescriptorException e) {
-            ModuleInfo info = refused(up.department(), up.symbolicName(), up.version(), -1, e.field(), e.reason());
-            synchronized (lock) {
-                Snapshot s = snapshot;
-                Map<String, ModuleInfo> refused = new TreeMap<>(s.refused());
-                // Never hide the refusal of an installed bundle behind an upload's.
-                ModuleInfo previous = refused.get(up.symbolicName());
-                if (previous == null || previous.bundleId() < 0) {
-                    refused.put(up.symbolicName(), info);
-                    publish(new TreeMap<>(s.active()), refused);
+            throw new ModuleException(ModuleException.Kind.FAILED, "could not store the upload: " + e.getMessage());
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // Karaf's data/tmp is cleaned at start.
                 }
             }
-            LOG.warn("Upload refused: {}", info.reason());
-            throw new ModuleException(info.reason(), info, null);
+        }
+    }
+
+    private ModuleInfo install(Path file, Predicate<String> mayDeploy) throws ModuleException {
+        JarReader.Facts f = JarReader.read(file, gate.limits());
+        if (f.department() != null && !mayDeploy.test(f.department())) {
+            throw new ModuleException(ModuleException.Kind.FORBIDDEN, "may not deploy department '" + f.department() + "'");
         }
         Bundle existing = null;
         for (Bundle b : context.getBundles()) {
-            if (up.symbolicName().equals(b.getSymbolicName())) {
+            if (f.symbolicName().equals(b.getSymbolicName())) {
                 existing = b;
                 break;
             }
         }
+        // Everything is checked before the running bundle is touched, so a refused upgrade
+        // leaves the old version serving and a refused jar installs nothing.
+        ModuleGate.Decision d = gate.decideUpload(f, existing);
+        if (!d.accepted()) {
+            publishRefusal(d.info());
+            LOG.warn("Upload refused: {}", d.info().reason());
+            throw new ModuleException(ModuleException.Kind.REFUSED, d.info().reason(), d.info(), null);
+        }
         Bundle bundle;
-        try {
+        try (InputStream in = Files.newInputStream(file)) {
             if (existing != null) {
-                LOG.info("Upgrading {} {} to {}", up.symbolicName(), existing.getVersion(), up.version());
-                existing.update(new ByteArrayInputStream(bytes));
+                LOG.info("Upgrading {} {} to {}", f.symbolicName(), existing.getVersion(), f.version());
+                existing.update(in);
                 bundle = existing;
             } else {
-                bundle = context.installBundle("budayang:upload/" + up.symbolicName(), new ByteArrayInputStream(bytes));
+                bundle = context.installBundle(ModuleGate.UPLOAD_LOCATION + f.symbolicName(), in);
+                gate.seed(bundle, d);
             }
-        } catch (BundleException e) {
+        } catch (BundleException | IOException e) {
             throw new ModuleException("the framework refused the bundle: " + e.getMessage());
         }
         try {
             bundle.start();
         } catch (BundleException e) {
-            String msg = "bundle " + up.symbolicName() + " " + up.version() + " cannot start: " + e.getMessage();
+            String msg = "bundle " + f.symbolicName() + " " + f.version() + " cannot start: " + e.getMessage();
             if (existing == null) {
                 try {
                     bundle.uninstall();
                 } catch (BundleException ignored) {
-                    LOG.warn("Could not uninstall unstartable upload {}", up.symbolicName());
+                    LOG.warn("Could not uninstall unstartable upload {}", f.symbolicName());
                 }
             }
             throw new ModuleException(msg);
@@ -389,41 +485,7 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         // The tracker ran synchronously in start(); the module is loaded or refused by now.
         long id = bundle.getBundleId();
         return modules().stream().filter(i -> i.bundleId() == id).findFirst()
-                .orElseThrow(() -> new ModuleException("bundle " + up.symbolicName() + " started but was not loaded"));
-    }
-
-    /** What an uploaded jar says of itself; {@code descriptor} is null when the jar has none. */
-    record Upload(String symbolicName, String version, String department, byte[] descriptor) {
-    }
-
-    static Upload inspect(byte[] bytes) throws ModuleException {
-        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(bytes))) {
-            Manifest mf = in.getManifest();
-            if (mf == null) {
-                throw new ModuleException("not a jar with a manifest");
-            }
-            String bsn = mf.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-            if (bsn == null || bsn.isBlank()) {
-                throw new ModuleException("not an OSGi bundle: the manifest has no Bundle-SymbolicName");
-            }
-            bsn = bsn.split(";")[0].strip();
-            String version = mf.getMainAttributes().getValue(Constants.BUNDLE_VERSION);
-            version = version == null ? "0.0.0" : version.strip();
-            String dept = mf.getMainAttributes().getValue(Modules.HEADER);
-            if (dept == null || dept.isBlank()) {
-                throw new ModuleException("bundle " + bsn + " is not a department module: the manifest has no "
-                        + Modules.HEADER + " header");
-            }
-            byte[] descriptor = null;
-            for (JarEntry e; (e = in.getNextJarEntry()) != null;) {
-                if (Modules.DESCRIPTOR.equals(e.getName())) {
-                    descriptor = in.readAllBytes();
-                }
-            }
-            return new Upload(bsn, version, dept.strip(), descriptor);
-        } catch (IOException e) {
-            throw new ModuleException("not a readable jar: " + e.getMessage());
-        }
+                .orElseThrow(() -> new ModuleException("bundle " + f.symbolicName() + " started but was not loaded"));
     }
 
     @Override
@@ -493,23 +555,13 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
             Map<String, ModuleInfo> refused = new LinkedHashMap<>(s.refused());
             boolean changed = refused.values().removeIf(i -> i.bundleId() < 0 && department.equals(i.department()));
             if (changed) {
-                publish(new TreeMap<>(s.active()), new TreeMap<>(refused));
+                publish(new TreeMap<>(s.active()), refused);
             }
             return changed;
         }
     }
 
     private static Path deployedFile(String location) {
-        String base = System.getProperty("karaf.base");
-        if (base == null || !location.startsWith("file:")) {
-            return null;
-        }
-        try {
-            Path file = Path.of(URI.create(location)).toAbsolutePath().normalize();
-            Path deploy = Path.of(base, "deploy").toAbsolutePath().normalize();
-            return file.startsWith(deploy) ? file : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return ModuleGate.inDeployFolder(location) ? Path.of(URI.create(location)) : null;
     }
 }

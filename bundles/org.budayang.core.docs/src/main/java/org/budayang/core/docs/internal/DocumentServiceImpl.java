@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Comparator;
+import org.osgi.framework.ServiceReference;
 
 import javax.sql.DataSource;
 
@@ -68,7 +71,8 @@ public final class DocumentServiceImpl implements DocumentService {
     private final Sealer sealer;
     private final PdfRenderer renderer;
     private final Catalogue catalogue;
-    private final Map<String, RecordSource> sources = new ConcurrentHashMap<>();
+    /** Per department, its record sources best ranked first (a department's own before the connector). */
+    private final Map<String, ConcurrentSkipListMap<ServiceReference<?>, RecordSource>> sources = new ConcurrentHashMap<>();
 
     @Activate
     public DocumentServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference MenuService menus,
@@ -99,18 +103,15 @@ public final class DocumentServiceImpl implements DocumentService {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addRecordSource(RecordSource source, Map<String, Object> props) {
-        Object dept = props.get(RecordSource.DEPARTMENT);
+    void addRecordSource(ServiceReference<RecordSource> ref, RecordSource source) {
+        Object dept = ref.getProperty(RecordSource.DEPARTMENT);
         if (dept != null) {
-            sources.put(dept.toString(), source);
+            sources.computeIfAbsent(dept.toString(), d -> new ConcurrentSkipListMap<>(Comparator.reverseOrder())).put(ref, source);
         }
     }
 
-    void removeRecordSource(RecordSource source, Map<String, Object> props) {
-        Object dept = props.get(RecordSource.DEPARTMENT);
-        if (dept != null) {
-            sources.remove(dept.toString(), source);
-        }
+    void removeRecordSource(ServiceReference<RecordSource> ref) {
+        sources.values().forEach(m -> m.remove(ref));
     }
 
     @Override
@@ -129,7 +130,9 @@ public final class DocumentServiceImpl implements DocumentService {
             throw new DocumentException(DocumentException.Kind.NOT_A_DOCUMENT, "item " + item.code() + " is "
                     + item.kind().name().toLowerCase(Locale.ROOT) + "; only query and certificate items produce documents", null);
         }
-        RecordSource source = sources.get(item.department());
+        var ranked = sources.get(item.department());
+        var best = ranked == null ? null : ranked.firstEntry();
+        RecordSource source = best == null ? null : best.getValue();
         if (source == null) {
             throw new DocumentException(DocumentException.Kind.UNAVAILABLE,
                     "no back office is configured for " + item.department(), null);
