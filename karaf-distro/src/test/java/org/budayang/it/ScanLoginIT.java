@@ -40,7 +40,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * "Scan the app's code" over HTTP, as a terminal and the province app's back end do it: the
  * terminal gets a ticket, long-polls it, the back end confirms it with the demo HMAC secret,
- * the long poll wakes at once, the terminal logs in with the ticket. Tickets live 6 s here
+ * the long poll wakes at once, the terminal logs in with the ticket. The back end signs the
+ * method, path, X-Timestamp, X-Nonce and the body's bytes; the signature is checked first. Tickets live 6 s here
  * (set in the distribution's configuration file) so that expiry is tested in real time.
  */
 @RunWith(PaxExam.class)
@@ -133,14 +134,16 @@ public class ScanLoginIT extends ItSupport {
                 + ", \"nonce\": \"" + nonce + "\"}";
     }
 
-    Reply confirm(String ticket, String body, String signature) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(confirmPath(ticket))).timeout(Duration.ofSeconds(20))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    /**
+     * The request as the back end sends it: the signed headers (each left out when null) and
+     * the body as bytes.
+     */
+    Reply confirm(String ticket, long timestamp, String nonce, String body, String signature) {
+        List<String> headers = new java.util.ArrayList<>(List.of("X-Timestamp", String.valueOf(timestamp), "X-Nonce", nonce));
         if (signature != null) {
-            b.header("X-Signature", signature);
+            headers.addAll(List.of("X-Signature", signature));
         }
-        return send(b.build());
+        return json("POST", confirmPath(ticket), body, headers.toArray(new String[0]));
     }
 
     static String confirmPath(String ticket) {
@@ -152,7 +155,8 @@ public class ScanLoginIT extends ItSupport {
         long now = Instant.now().getEpochSecond();
         String nonce = UUID.randomUUID().toString();
         String body = confirmation(idNumber, now, nonce);
-        return confirm(ticket, body, sign(demoSecret(), confirmPath(ticket), now, nonce, body.getBytes(StandardCharsets.UTF_8)));
+        return confirm(ticket, now, nonce, body, sign(demoSecret(), confirmPath(ticket), now, nonce,
+                body.getBytes(StandardCharsets.UTF_8)));
     }
 
     // ---- tests -----------------------------------------------------------------------------------
@@ -244,23 +248,30 @@ public class ScanLoginIT extends ItSupport {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         String good = sign(demoSecret(), confirmPath(ticket), now, nonce, bytes);
 
-        confirm(ticket, body, null).error(401, "bad_signature");
-        confirm(ticket, body, sign("not the hall's secret, but long".getBytes(StandardCharsets.UTF_8), confirmPath(ticket),
-                now, nonce, bytes)).error(401, "bad_signature");
-        confirm(ticket, confirmation("310115197001010011", now, nonce), good).error(401, "bad_signature");
+        confirm(ticket, now, nonce, body, null).error(401, "bad_signature");
+        confirm(ticket, now, nonce, body, sign("not the hall's secret, but long".getBytes(StandardCharsets.UTF_8),
+                confirmPath(ticket), now, nonce, bytes)).error(401, "bad_signature");
+        confirm(ticket, now, nonce, confirmation("310115197001010011", now, nonce), good).error(401, "bad_signature");
+        // The signed headers left out: the signature cannot be checked.
+        json("POST", confirmPath(ticket), body, "X-Signature", good).error(401, "bad_signature");
         String stale = UUID.randomUUID().toString();
         String staleBody = confirmation(ZHANG, now - 3600, stale);
-        confirm(ticket, staleBody, sign(demoSecret(), confirmPath(ticket), now - 3600, stale,
+        confirm(ticket, now - 3600, stale, staleBody, sign(demoSecret(), confirmPath(ticket), now - 3600, stale,
                 staleBody.getBytes(StandardCharsets.UTF_8))).error(401, "stale_timestamp");
         confirm("no-such-ticket", ZHANG).error(404, "ticket_unknown");
         confirm(ticket, "440305198808081235").error(400, "invalid_id_number");
-        confirm(ticket, "{\"idNumber\": ", "00".repeat(32)).error(400, "invalid_request");
+        // A malformed body is not even read without a good signature: 401, not 400.
+        confirm(ticket, now, UUID.randomUUID().toString(), "{\"idNumber\": ", "00".repeat(32)).error(401, "bad_signature");
+        // Signed, the same body is read and refused.
+        String signedNonce = UUID.randomUUID().toString();
+        confirm(ticket, now, signedNonce, "{\"idNumber\": ", sign(demoSecret(), confirmPath(ticket), now, signedNonce,
+                "{\"idNumber\": ".getBytes(StandardCharsets.UTF_8))).error(400, "invalid_request");
         assertEquals("nothing changed", "pending", state("demo-01", TOKEN_01, ticket, 0));
         login("demo-01", TOKEN_01, ticket, t.path("secret").asText()).error(403, "ticket_not_confirmed");
 
         // The signed request goes through once; its replay is refused.
-        assertEquals(204, confirm(ticket, body, good).status());
-        confirm(ticket, body, good).error(409, "replayed_nonce");
+        assertEquals(204, confirm(ticket, now, nonce, body, good).status());
+        confirm(ticket, now, nonce, body, good).error(409, "replayed_nonce");
         assertEquals("confirmed", state("demo-01", TOKEN_01, ticket, 0));
     }
 

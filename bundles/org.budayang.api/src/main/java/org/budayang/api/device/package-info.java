@@ -5,5 +5,5 @@
  * ({@link DeviceRegistry}) and the simulator SPI ({@link DeviceSimulator}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.budayang.api.device;

@@ -53,17 +53,29 @@ public interface LoginTicketService {
     CompletionStage<State> await(String terminal, String ticket, Duration timeout) throws LoginRejected;
 
     /**
-     * Confirms a ticket for a citizen, on a request signed by the app's back end. Nothing
-     * changes when it is refused.
+     * A confirmation request as received from the app's back end: the signature and what it
+     * covers. The body is kept as bytes: it is hashed for the signature before anything reads it.
      *
      * @param method the HTTP method as received
      * @param path the request's path as received (no scheme, host or query)
+     * @param timestamp the {@code X-Timestamp} header's value, or null if there was none
+     * @param nonce the {@code X-Nonce} header's value, or null if there was none
      * @param body the request body's bytes as received
-     * @param signature the signature header's value, or null if there was none
+     * @param signature the {@code X-Signature} header's value, or null if there was none
+     */
+    record Confirmation(String method, String path, String timestamp, String nonce, byte[] body, String signature) {
+    }
+
+    /**
+     * Confirms a ticket for a citizen, on a request signed by the app's back end. The signature
+     * is checked over the exact bytes received before the body is parsed, so an unsigned or
+     * wrongly signed request is {@code bad_signature} whatever its body. Nothing changes when
+     * it is refused.
+     *
      * @throws LoginRejected with the reason: {@code not_configured}, {@code bad_signature},
      *         {@code invalid_request}, {@code stale_timestamp}, {@code replayed_nonce},
      *         {@code invalid_id_number}, {@code ticket_unknown}, {@code ticket_expired},
      *         {@code ticket_already_confirmed} or {@code busy}
      */
-    void confirm(String ticket, String method, String path, byte[] body, String signature) throws LoginRejected;
+    void confirm(String ticket, Confirmation request) throws LoginRejected;
 }

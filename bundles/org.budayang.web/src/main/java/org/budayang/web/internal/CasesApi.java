@@ -27,6 +27,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class CasesApi {
     static final String STAFF_PREFIX = "staff-";
+    /** Where staff can move a case; "submitted" is where a case starts, never a target. */
+    private static final List<CaseStatus> TARGETS = List.of(CaseStatus.ACCEPTED, CaseStatus.APPROVED,
+            CaseStatus.REJECTED, CaseStatus.RESULT_READY, CaseStatus.COMPLETED);
 
     private final CaseService cases;
     private final CitizenApi citizens;
@@ -77,12 +80,10 @@ final class CasesApi {
         Authenticator.Caller staff = auth.require(req, STAFF_PREFIX + c.department());
         ObjectNode body = Json.object(req.getInputStream(), Set.of("to", "note"));
         String to = Json.string(body, "to", "to");
-        CaseStatus target;
-        try {
-            target = CaseStatus.valueOf(to.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("field 'to': '" + to + "' is not one of accepted, approved, rejected, result_ready, completed");
-        }
+        // Exactly the documented names: "Accepted" or "ACCEPTED " is a mistake, not a synonym.
+        CaseStatus target = TARGETS.stream().filter(t -> t.name().toLowerCase(Locale.ROOT).equals(to)).findFirst()
+                .orElseThrow(() -> ApiException.invalid("field 'to' must be exactly one of " + String.join(", ",
+                        TARGETS.stream().map(t -> t.name().toLowerCase(Locale.ROOT)).toList())));
         String note = body.hasNonNull("note") ? Json.string(body, "note", "note") : null;
         Json.write(resp, 200, json(cases.advance(number, target, "staff:" + staff.user(), note)));
     }

@@ -150,7 +150,7 @@ final class DevicesApi {
         citizens.requireTerminal(req, terminal);
         DeviceInfo d = registry().device(device).filter(i -> terminal.equals(i.terminal()))
                 .orElseThrow(() -> ApiException.notFound("no device '" + device + "' at terminal '" + terminal + "'"));
-        byte[] body = req.getInputStream().readNBytes(Json.MAX_BODY + 1);
+        byte[] body = Json.bytes(req.getInputStream());
         Map<String, Object> arguments = body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()
                 ? Map.of()
                 : Json.MAPPER.convertValue(Json.object(new ByteArrayInputStream(body), null), MAP);

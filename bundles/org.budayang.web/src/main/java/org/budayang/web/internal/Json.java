@@ -29,14 +29,23 @@ final class Json {
     }
 
     /**
-     * The body as a JSON object whose fields are all in {@code allowed}; null allows any field
-     * (for bodies a plug-in such as a login method checks itself).
+     * The raw body, at most {@link #MAX_BODY} bytes: every request body is read through here (or
+     * {@link #object}) before anything parses it, so a huge body costs no more than that.
      */
-    static ObjectNode object(InputStream body, Set<String> allowed) throws IOException {
+    static byte[] bytes(InputStream body) throws IOException {
         byte[] bytes = body.readNBytes(MAX_BODY + 1);
         if (bytes.length > MAX_BODY) {
             throw new ApiException(413, "too_large", "request body is larger than " + MAX_BODY + " bytes");
         }
+        return bytes;
+    }
+
+    /**
+     * The body as a JSON object whose fields are all in {@code allowed}; null allows any field
+     * (for bodies a plug-in such as a login method checks itself).
+     */
+    static ObjectNode object(InputStream body, Set<String> allowed) throws IOException {
+        byte[] bytes = bytes(body);
         JsonNode node;
         try {
             node = MAPPER.readTree(bytes);

@@ -34,6 +34,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class LoginTicketApi {
     private static final Logger LOG = LoggerFactory.getLogger(LoginTicketApi.class);
     static final String SIGNATURE = "X-Signature";
+    static final String TIMESTAMP = "X-Timestamp";
+    static final String NONCE = "X-Nonce";
     static final int MAX_WAIT_SECONDS = 30;
     /** The container's own deadline for a waiting request; the ticket service answers well before it. */
     private static final long ASYNC_GRACE_MILLIS = 10_000;
@@ -175,13 +177,12 @@ final class LoginTicketApi {
 
     /** {@code POST /login-tickets/{ticket}/confirmation}, by the province app's back end. */
     void confirm(HttpServletRequest req, HttpServletResponse resp, String ticket) throws IOException {
-        byte[] body = req.getInputStream().readNBytes(Json.MAX_BODY + 1);
-        if (body.length > Json.MAX_BODY) {
-            throw new ApiException(413, "too_large", "request body is larger than " + Json.MAX_BODY + " bytes");
-        }
+        // Raw bytes only: the ticket service checks the signature over them before it parses them.
+        byte[] body = Json.bytes(req.getInputStream());
         try {
             // The path as sent (undecoded, no query) is what the back end signed.
-            tickets.confirm(ticket, req.getMethod(), req.getRequestURI(), body, req.getHeader(SIGNATURE));
+            tickets.confirm(ticket, new LoginTicketService.Confirmation(req.getMethod(), req.getRequestURI(),
+                    req.getHeader(TIMESTAMP), req.getHeader(NONCE), body, req.getHeader(SIGNATURE)));
         } catch (LoginRejected e) {
             throw map(e);
         }

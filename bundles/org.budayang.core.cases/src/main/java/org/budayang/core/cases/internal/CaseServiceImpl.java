@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,12 +35,14 @@ import org.budayang.api.cases.FormRejected;
 import org.budayang.api.catalogue.Catalogue;
 import org.budayang.api.catalogue.FieldError;
 import org.budayang.api.catalogue.Item;
+import org.budayang.api.catalogue.LocalizedText;
 import org.budayang.api.catalogue.Situation;
 import org.budayang.api.hall.Menu;
 import org.budayang.api.hall.MenuService;
 import org.budayang.api.identity.CitizenSession;
 import org.budayang.api.identity.Person;
 import org.budayang.api.identity.ResidentId;
+import org.budayang.api.text.TextRule;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -196,19 +199,59 @@ public final class CaseServiceImpl implements CaseService {
         }
     }
 
+    /**
+     * The form as stored: a JSON object within {@link #MAX_FORM}, every text in it (names of
+     * fields too) by {@link TextRule#FORM_VALUE}. The same for submissions and drafts, so a draft
+     * never holds what a submission would refuse.
+     *
+     * @throws FormRejected naming each field whose text breaks the rule
+     */
     static String checkForm(String formJson) {
         String form = formJson == null ? "{}" : formJson;
         if (form.length() > MAX_FORM) {
             throw new CaseException(CaseException.Kind.INVALID, "the form is larger than " + MAX_FORM + " characters");
         }
+        JsonNode n;
         try {
-            JsonNode n = JSON.readTree(form);
-            if (n == null || !n.isObject()) {
-                throw new CaseException(CaseException.Kind.INVALID, "the form must be a JSON object");
-            }
-            return JSON.writeValueAsString(n);
+            n = JSON.readTree(form);
         } catch (JsonProcessingException e) {
             throw new CaseException(CaseException.Kind.INVALID, "the form is not valid JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new CaseException(CaseException.Kind.INVALID, "the form must be a JSON object");
+        }
+        List<FieldError> problems = new ArrayList<>();
+        texts(n, "", problems);
+        if (!problems.isEmpty()) {
+            throw new FormRejected(problems);
+        }
+        try {
+            return JSON.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed form did not serialize", e);
+        }
+    }
+
+    /** Field paths as the schema's errors name them: {@code property.address}, {@code items.0}. */
+    private static void texts(JsonNode node, String path, List<FieldError> problems) {
+        if (node.isTextual()) {
+            TextRule.FORM_VALUE.check(node.textValue()).ifPresent(v -> problems.add(
+                    new FieldError(path, new LocalizedText(v.messageZh(), v.what() + "; " + TextRule.FORM_VALUE.description()))));
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (TextRule.FORM_VALUE.check(e.getKey()).isPresent()) {
+                    // The name itself is not repeated: it is what is wrong.
+                    problems.add(new FieldError(path.isEmpty() ? "(form)" : path, new LocalizedText(
+                            "字段名含有不允许的字符", "a field name contains characters form text may not have")));
+                    continue;
+                }
+                texts(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), problems);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                texts(node.get(i), path + "." + i, problems);
+            }
         }
     }
 
@@ -419,11 +462,9 @@ public final class CaseServiceImpl implements CaseService {
 
     @Override
     public CaseRecord advance(String number, CaseStatus to, String actor, String note) {
-        if (to == CaseStatus.REJECTED && (note == null || note.isBlank())) {
-            throw new CaseException(CaseException.Kind.INVALID, "a rejection needs a reason the citizen can read");
-        }
+        String text = noteText(to, note);
         Transactions.inTransaction(db, c -> {
-            move(c, number, to, actor, note);
+            move(c, number, to, actor, text);
             return null;
         });
         LOG.info("Case {} -> {} by {}", number, to, actor);
@@ -432,10 +473,7 @@ public final class CaseServiceImpl implements CaseService {
 
     @Override
     public void advance(Connection tx, String number, CaseStatus to, String actor, String note) throws SQLException {
-        if (to == CaseStatus.REJECTED && (note == null || note.isBlank())) {
-            throw new CaseException(CaseException.Kind.INVALID, "a rejection needs a reason the citizen can read");
-        }
-        move(tx, number, to, actor, note);
+        move(tx, number, to, actor, noteText(to, note));
         LOG.info("Case {} -> {} by {} (in the caller's transaction)", number, to, actor);
     }
 
@@ -444,8 +482,28 @@ public final class CaseServiceImpl implements CaseService {
         if (note == null || note.isBlank()) {
             throw new CaseException(CaseException.Kind.INVALID, "a note needs text");
         }
+        String text = noteText(null, note);
         CaseStatus status = status(tx, number);
-        event(tx, number, status, status, Instant.now(), actor, note);
+        event(tx, number, status, status, Instant.now(), actor, text);
+    }
+
+    /**
+     * The note as stored: stripped, by {@link TextRule#NOTE}; a blank one is no note, which a
+     * rejection needs (the citizen reads the reason).
+     */
+    static String noteText(CaseStatus to, String note) {
+        if (note == null || note.isBlank()) {
+            if (to == CaseStatus.REJECTED) {
+                throw new CaseException(CaseException.Kind.INVALID, "a rejection needs a reason the citizen can read "
+                        + "(field 'note')");
+            }
+            return null;
+        }
+        String problem = TextRule.NOTE.problem("note", note);
+        if (problem != null) {
+            throw new CaseException(CaseException.Kind.INVALID, problem);
+        }
+        return note.strip();
     }
 
     private static CaseStatus status(Connection c, String number) throws SQLException {

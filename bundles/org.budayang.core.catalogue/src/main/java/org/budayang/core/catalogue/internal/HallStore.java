@@ -29,6 +29,7 @@ import org.budayang.api.hall.HallException;
 import org.budayang.api.hall.HallService;
 import org.budayang.api.hall.Registration;
 import org.budayang.api.hall.Terminal;
+import org.budayang.api.text.TextRule;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -271,14 +272,17 @@ public final class HallStore implements HallService {
 
     private static void checkId(String what, String id) {
         if (id == null || !ID.matcher(id).matches()) {
+            // Not repeated: it is not an id, so it may be anything (and long).
             throw new HallException(HallException.Kind.INVALID,
-                    what + " '" + id + "' must be 1-64 letters, digits, '-' or '_'");
+                    what + " must be 1-64 letters, digits, '-' or '_', starting with a letter or digit");
         }
     }
 
-    private static void checkName(String what, String name) {
-        if (name == null || name.isBlank() || name.length() > 200) {
-            throw new HallException(HallException.Kind.INVALID, what + " must be 1-200 characters");
+    /** Hall and terminal names are shown on every terminal and console: {@link TextRule#LABEL}. */
+    private static void checkName(String field, String name) {
+        String problem = TextRule.LABEL.problem(field, name);
+        if (problem != null) {
+            throw new HallException(HallException.Kind.INVALID, problem);
         }
     }
 

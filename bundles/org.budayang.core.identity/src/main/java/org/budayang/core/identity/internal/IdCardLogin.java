@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.budayang.api.device.DeviceException;
 import org.budayang.api.device.IdCard;
@@ -17,6 +17,7 @@ import org.budayang.api.identity.LoginMethod;
 import org.budayang.api.identity.LoginRejected;
 import org.budayang.api.identity.Person;
 import org.budayang.api.identity.ResidentId;
+import org.budayang.api.text.TextRule;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -30,10 +31,12 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@code "timeoutSeconds"}) for the citizen to put it on; {@code no_card} if none came,
  * {@code device_unavailable} if the terminal has no working reader;
  * <li>{@code {"card": {"name", "idNumber", "validFrom", "validTo"}}}: a terminal with its own
- * reader software passes the decoded fields, dates as {@code yyyyMMdd} (as the card stores them)
- * or {@code yyyy-MM-dd}, {@code validTo} may be {@code 长期} (no expiry).
+ * reader software passes the decoded fields exactly as the card holds them: these four and no
+ * others, dates as {@code yyyyMMdd}, {@code validTo} may be {@code 长期} (no expiry), the name
+ * as {@link TextRule#PERSON_NAME} allows.
  * </ul>
- * Either way the card is checked the same: a valid ID number, within its validity dates.
+ * Either way the card is checked the same: a name, a valid ID number, within its validity dates.
+ * Refusals name the field and never repeat its value (it may be the ID number in the wrong field).
  */
 @Component(configurationPid = IdCardLogin.PID, property = LoginMethod.PROPERTY + "=idcard")
 @Designate(ocd = IdCardConfig.class)
@@ -41,7 +44,9 @@ public final class IdCardLogin implements LoginMethod {
     static final String PID = "org.budayang.identity.idcard";
     /** Cards are issued and expire by the calendar in China. */
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
-    private static final DateTimeFormatter BASIC = DateTimeFormatter.BASIC_ISO_DATE;
+    /** What a card carries; anything else means the terminal sends something this login does not check. */
+    static final List<String> CARD_FIELDS = List.of("name", "idNumber", "validFrom", "validTo");
+    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_]{1,32}");
     private final Clock clock;
     private final TerminalDevices devices;
     private final Duration readerTimeout;
@@ -75,6 +80,14 @@ public final class IdCardLogin implements LoginMethod {
             throw new LoginRejected("invalid_card",
                     "the request needs the card's fields in \"card\", or \"reader\": true to read it on the terminal's reader");
         }
+        for (Object field : card.keySet()) {
+            if (!CARD_FIELDS.contains(field)) {
+                // The name of the field only if it is plainly one: it came from outside too.
+                String which = field instanceof String f && FIELD_NAME.matcher(f).matches() ? "'card." + f + "'" : "in 'card'";
+                throw new LoginRejected("invalid_card", "unknown field " + which + " (allowed: "
+                        + String.join(", ", CARD_FIELDS) + ")");
+            }
+        }
         String name = text(card, "name");
         String number = text(card, "idNumber");
         String problem = ResidentId.problem(number);
@@ -83,7 +96,7 @@ public final class IdCardLogin implements LoginMethod {
         }
         LocalDate from = date(card, "validFrom");
         String to = text(card, "validTo");
-        return check(name, new ResidentId(number), from, to.equals("长期") ? null : date(card, "validTo"));
+        return check("card.name", name, new ResidentId(number), from, to.equals(IdCard.LONG_TERM) ? null : date(card, "validTo"));
     }
 
     private Person fromReader(Terminal terminal, Map<String, Object> credentials) throws LoginRejected {
@@ -102,11 +115,15 @@ public final class IdCardLogin implements LoginMethod {
         }
         IdCard c = card.orElseThrow(() -> new LoginRejected("no_card",
                 "no ID card was put on the reader within " + wait.toSeconds() + " seconds"));
-        return check(c.name(), c.id(), c.validFrom(), c.validTo());
+        return check("name on the card", c.name(), c.id(), c.validFrom(), c.validTo());
     }
 
     /** The validity rules, the same for a card read here and one decoded by the terminal. */
-    private Person check(String name, ResidentId id, LocalDate from, LocalDate until) throws LoginRejected {
+    private Person check(String nameField, String name, ResidentId id, LocalDate from, LocalDate until) throws LoginRejected {
+        String problem = TextRule.PERSON_NAME.problem(nameField, name);
+        if (problem != null) {
+            throw new LoginRejected("invalid_card", problem);
+        }
         LocalDate today = LocalDate.now(clock);
         if (from.isAfter(today)) {
             throw new LoginRejected("card_not_yet_valid", "this ID card is valid only from " + from);
@@ -119,23 +136,24 @@ public final class IdCardLogin implements LoginMethod {
                 throw new LoginRejected("invalid_card", "the card's validity ends before it begins");
             }
         }
-        return new Person(id, name);
+        return new Person(id, name.strip());
     }
 
+    /** A field as sent (not stripped: the name rule and the exact formats decide about white space). */
     private static String text(Map<?, ?> card, String field) throws LoginRejected {
         Object v = card.get(field);
-        if (!(v instanceof String s) || s.isBlank()) {
-            throw new LoginRejected("invalid_card", "the card field '" + field + "' is missing");
+        if (!(v instanceof String s) || s.isEmpty()) {
+            throw new LoginRejected("invalid_card", "field 'card." + field + "' is missing (it must be text)");
         }
-        return s.strip();
+        return s;
     }
 
     private static LocalDate date(Map<?, ?> card, String field) throws LoginRejected {
-        String s = text(card, field);
-        try {
-            return s.length() == 8 ? LocalDate.parse(s, BASIC) : LocalDate.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new LoginRejected("invalid_card", "the card field '" + field + "' is not a date: " + s);
+        LocalDate d = IdCard.date(text(card, field));
+        if (d == null) {
+            throw new LoginRejected("invalid_card", "field 'card." + field + "' must be a date as the card holds it: "
+                    + "exactly yyyyMMdd, e.g. 20200101" + (field.equals("validTo") ? ", or " + IdCard.LONG_TERM : ""));
         }
+        return d;
     }
 }

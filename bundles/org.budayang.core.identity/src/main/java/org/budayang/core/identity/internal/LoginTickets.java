@@ -21,6 +21,7 @@ import org.budayang.api.identity.LoginRejected;
 import org.budayang.api.identity.LoginTicketService;
 import org.budayang.api.identity.Person;
 import org.budayang.api.identity.ResidentId;
+import org.budayang.api.text.TextRule;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -60,8 +61,10 @@ public final class LoginTickets implements LoginTicketService {
     /** 253402300799 = 9999-12-31T23:59:59Z; keeps the arithmetic far from overflow. */
     private static final long MAX_EPOCH_SECOND = 253_402_300_799L;
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9._~-]{8,128}");
+    /** Decimal, no sign and no leading zero: the header is signed as sent, so one spelling only. */
+    private static final Pattern TIMESTAMP = Pattern.compile("0|[1-9][0-9]{0,11}");
     private static final Set<String> FIELDS = Set.of("idNumber", "name", "timestamp", "nonce");
-    private static final int MAX_NAME = 64;
+    private static final String SIGNATURE_HEADERS = "X-Signature, X-Timestamp, X-Nonce";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -230,9 +233,9 @@ public final class LoginTickets implements LoginTicketService {
     }
 
     @Override
-    public void confirm(String id, String method, String path, byte[] body, String signature) throws LoginRejected {
+    public void confirm(String id, Confirmation request) throws LoginRejected {
         try {
-            doConfirm(id, method, path, body, signature);
+            doConfirm(id, request);
         } catch (LoginRejected e) {
             if (e.code().equals("bad_signature") || e.code().equals("replayed_nonce")) {
                 LOG.warn("Confirmation of a login ticket refused: {}", e.code());
@@ -243,17 +246,39 @@ public final class LoginTickets implements LoginTicketService {
         }
     }
 
-    private void doConfirm(String id, String method, String path, byte[] body, String signature) throws LoginRejected {
+    private void doConfirm(String id, Confirmation r) throws LoginRejected {
         if (key == null) {
             throw new LoginRejected("not_configured",
                     "confirmations cannot be checked: no 'hmac.secret' is configured in " + PID);
         }
-        if (signature == null || signature.isBlank()) {
-            throw new LoginRejected("bad_signature", "the request carries no signature");
+        if (r.signature() == null || r.signature().isBlank()) {
+            throw new LoginRejected("bad_signature", "the request carries no signature (" + SIGNATURE_HEADERS + ")");
+        }
+        if (r.timestamp() == null || r.nonce() == null) {
+            throw new LoginRejected("bad_signature", "the signature cannot be checked without the headers "
+                    + SIGNATURE_HEADERS);
+        }
+        // Before anything reads the body: its bytes are only hashed, the headers taken as sent.
+        String canonical = RequestSignature.canonical(r.method(), r.path(), r.timestamp(), r.nonce(), r.body());
+        if (!RequestSignature.verify(key, canonical, r.signature())) {
+            throw new LoginRejected("bad_signature", "the signature does not match this request");
+        }
+        if (!TIMESTAMP.matcher(r.timestamp()).matches() || Long.parseLong(r.timestamp()) > MAX_EPOCH_SECOND) {
+            throw invalid("'X-Timestamp' must be whole seconds since 1970 in decimal");
+        }
+        long timestamp = Long.parseLong(r.timestamp());
+        String nonce = r.nonce();
+        if (!NONCE.matcher(nonce).matches()) {
+            throw invalid("'X-Nonce' must be 8 to 128 characters of A-Z a-z 0-9 . _ ~ -");
+        }
+        Instant now = clock.instant();
+        if (Math.abs(now.getEpochSecond() - timestamp) > skew) {
+            throw new LoginRejected("stale_timestamp",
+                    "the timestamp is more than " + skew + " s away from the hall's clock");
         }
         JsonNode json;
         try {
-            json = JSON.readTree(body);
+            json = JSON.readTree(r.body());
         } catch (IOException e) {
             throw invalid("the body is not JSON");
         }
@@ -267,23 +292,12 @@ public final class LoginTickets implements LoginTicketService {
             }
         }
         JsonNode ts = json.get("timestamp");
-        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() < 0
-                || ts.asLong() > MAX_EPOCH_SECOND) {
-            throw invalid("'timestamp' must be whole seconds since 1970");
+        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() != timestamp) {
+            throw invalid("the body's 'timestamp' must be the number in X-Timestamp");
         }
         JsonNode n = json.get("nonce");
-        if (n == null || !n.isTextual() || !NONCE.matcher(n.textValue()).matches()) {
-            throw invalid("'nonce' must be 8 to 128 characters of A-Z a-z 0-9 . _ ~ -");
-        }
-        long timestamp = ts.asLong();
-        String nonce = n.textValue();
-        if (!RequestSignature.verify(key, RequestSignature.canonical(method, path, timestamp, nonce, body), signature)) {
-            throw new LoginRejected("bad_signature", "the signature does not match this request");
-        }
-        Instant now = clock.instant();
-        if (Math.abs(now.getEpochSecond() - timestamp) > skew) {
-            throw new LoginRejected("stale_timestamp",
-                    "the timestamp is more than " + skew + " s away from the hall's clock");
+        if (n == null || !n.isTextual() || !n.textValue().equals(nonce)) {
+            throw invalid("the body's 'nonce' must be the text in X-Nonce");
         }
         JsonNode number = json.get("idNumber");
         String problem = ResidentId.problem(number != null && number.isTextual() ? number.textValue() : null);
@@ -291,8 +305,9 @@ public final class LoginTickets implements LoginTicketService {
             throw new LoginRejected("invalid_id_number", problem);
         }
         JsonNode name = json.get("name");
-        if (name == null || !name.isTextual() || name.textValue().isBlank() || name.textValue().length() > MAX_NAME) {
-            throw invalid("'name' must be the citizen's name (1 to " + MAX_NAME + " characters)");
+        String nameProblem = TextRule.PERSON_NAME.problem("name", name != null && name.isTextual() ? name.textValue() : null);
+        if (nameProblem != null) {
+            throw invalid(nameProblem);
         }
         Person person = new Person(new ResidentId(number.textValue()), name.textValue().strip());
         Ticket t;

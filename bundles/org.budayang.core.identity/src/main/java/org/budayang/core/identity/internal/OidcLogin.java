@@ -20,6 +20,7 @@ import org.budayang.api.identity.LoginRejected;
 import org.budayang.api.identity.Person;
 import org.budayang.api.identity.RedirectLogin;
 import org.budayang.api.identity.ResidentId;
+import org.budayang.api.text.TextRule;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -195,7 +196,11 @@ public final class OidcLogin implements LoginMethod, RedirectLogin {
         if (blank(code)) {
             throw OidcProvider.invalid("the identity provider sent no authorization code");
         }
-        JWTClaimsSet claims = provider.exchange(code, flow.verifier, flow.nonce);
+        return person(provider.exchange(code, flow.verifier, flow.nonce), idClaim, nameClaim);
+    }
+
+    /** The citizen the verified ID token names, by the same rules as every other login. */
+    static Person person(JWTClaimsSet claims, String idClaim, String nameClaim) throws LoginRejected {
         String number;
         String name;
         try {
@@ -213,6 +218,10 @@ public final class OidcLogin implements LoginMethod, RedirectLogin {
         String problem = ResidentId.problem(number.strip());
         if (problem != null) {
             throw new LoginRejected("invalid_id_number", problem);
+        }
+        String nameProblem = TextRule.PERSON_NAME.problem(nameClaim, name);
+        if (nameProblem != null) {
+            throw OidcProvider.invalid("the ID token's claims: " + nameProblem);
         }
         return new Person(new ResidentId(number.strip()), name.strip());
     }

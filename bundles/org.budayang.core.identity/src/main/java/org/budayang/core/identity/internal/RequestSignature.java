@@ -18,9 +18,11 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * {@code method} upper case ({@code POST}); {@code path} as sent, without scheme, host and
  * query ({@code /api/v1/login-tickets/<ticket>/confirmation}); {@code timestamp} and
- * {@code nonce} as in the body (timestamp in decimal); the body hash over the exact bytes sent;
- * hex in lower case (upper case is accepted). The body hash binds the citizen to the signature,
- * the path binds the ticket, timestamp and nonce stop replays.
+ * {@code nonce} as sent in the {@code X-Timestamp} and {@code X-Nonce} headers (timestamp in
+ * decimal; the body repeats both); the body hash over the exact bytes sent; hex in lower case
+ * (upper case is accepted). The body hash binds the citizen to the signature, the path binds
+ * the ticket, timestamp and nonce stop replays. Timestamp and nonce travel in headers so that
+ * the signature can be checked before the body is parsed.
  */
 final class RequestSignature {
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -29,7 +31,8 @@ final class RequestSignature {
     private RequestSignature() {
     }
 
-    static String canonical(String method, String path, long timestamp, String nonce, byte[] body) {
+    /** The string to sign; {@code timestamp} and {@code nonce} exactly as in their headers. */
+    static String canonical(String method, String path, String timestamp, String nonce, byte[] body) {
         return method + "\n" + path + "\n" + timestamp + "\n" + nonce + "\n" + sha256Hex(body);
     }
 

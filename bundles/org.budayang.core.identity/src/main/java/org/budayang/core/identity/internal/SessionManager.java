@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class SessionManager implements SessionService {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What a refusal may repeat of the requested method's name: it came from outside. */
+    private static final java.util.regex.Pattern METHOD_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     private record Live(CitizenSession session, String tokenHash) {
     }
@@ -106,9 +108,12 @@ public final class SessionManager implements SessionService {
     public Opened open(String terminalId, String method, Map<String, Object> credentials) throws LoginRejected {
         Terminal terminal = halls.terminal(terminalId)
                 .orElseThrow(() -> new LoginRejected("unknown_terminal", "no terminal '" + terminalId + "'"));
+        // Exactly as registered: "IDCARD" or "idcard " is no method.
         LoginMethod login = methods.get(method);
         if (login == null) {
-            throw new LoginRejected("unknown_method", "no login method '" + method + "'; available: " + methods());
+            String which = method != null && METHOD_NAME.matcher(method).matches() ? "'" + method + "'" : "by that name";
+            throw new LoginRejected("unknown_method", "no login method " + which + " (exact, lower case); available: "
+                    + methods());
         }
         Person person = login.authenticate(terminal, credentials);
         byte[] raw = new byte[32];

@@ -19,6 +19,7 @@ import org.budayang.api.hall.Terminal;
 import org.budayang.api.identity.LoginRejected;
 import org.budayang.api.identity.Person;
 import org.budayang.api.identity.ResidentId;
+import org.budayang.api.text.TextRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * <li>{@code invalid_code}: not three dot-separated parts, bad or non-canonical base64url, too long;
  * <li>{@code wrong_code_type}: another kind of code (e.g. an ESSC code shown to "show");
  * <li>{@code bad_signature}: no configured key verifies the signature;
- * <li>{@code invalid_code}: the claims are not a JSON object with the claims above;
+ * <li>{@code invalid_code}: the claims are not a JSON object with the claims above, or the
+ * {@code name} is not a name by {@link TextRule#PERSON_NAME};
  * <li>{@code stale_code}: issued in the future, expired, or issued more than the maximum age ago
  * (each with {@value #SKEW_SECONDS} s of clock skew allowed);
  * <li>{@code invalid_id_number}: {@code sub} is not a valid resident ID number;
@@ -220,6 +222,11 @@ final class SignedCode {
         long exp = epochSecond(claims, "exp");
         for (String extra : extraClaims) {
             string(claims, extra);
+        }
+        // Signed by the issuer, still text from outside: the same name rule as a card's.
+        String nameProblem = TextRule.PERSON_NAME.problem("name", claims.get("name").textValue());
+        if (nameProblem != null) {
+            throw new LoginRejected("invalid_code", "the code's claims: " + nameProblem);
         }
         if (exp < iat) {
             throw new LoginRejected("invalid_code", "this code expires before it was issued");

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.budayang.api.hall.Terminal;
 import org.budayang.api.identity.LoginRejected;
+import org.budayang.api.identity.LoginTicketService.Confirmation;
 import org.budayang.api.identity.LoginTicketService.Issued;
 import org.budayang.api.identity.LoginTicketService.State;
 import org.budayang.api.identity.Person;
@@ -53,21 +54,36 @@ public class LoginTicketsTest {
         return "nonce-" + (++nonces) + "-abcdef";
     }
 
-    /** Confirms as the app's back end does, signing with {@code key}. */
+    private static String sign(byte[] key, String ticket, String timestamp, String nonce, byte[] body) {
+        return RequestSignature.sign(key, RequestSignature.canonical("POST", path(ticket), timestamp, nonce, body));
+    }
+
+    /** The request as the web bundle hands it over: headers as received, the body's bytes. */
+    private static Confirmation request(String ticket, String timestamp, String nonce, byte[] body, String signature) {
+        return new Confirmation("POST", path(ticket), timestamp, nonce, body, signature);
+    }
+
+    /**
+     * Confirms as the app's back end does, signing with {@code key}: the body's timestamp and
+     * nonce go into X-Timestamp and X-Nonce; for a body without them (malformed on purpose) the
+     * headers are still good, so that what is tested is the body.
+     */
     private void confirm(String ticket, String body, byte[] key) throws LoginRejected {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Map<?, ?> fields = Map.of();
-        long ts = NOW;
-        String nonce = "";
+        String ts = String.valueOf(NOW);
+        String nonce = freshNonce();
         try {
-            fields = new com.fasterxml.jackson.databind.ObjectMapper().readValue(bytes, Map.class);
-            ts = ((Number) fields.get("timestamp")).longValue();
-            nonce = (String) fields.get("nonce");
+            Map<?, ?> fields = new com.fasterxml.jackson.databind.ObjectMapper().readValue(bytes, Map.class);
+            if (fields.get("timestamp") instanceof Number n && n.doubleValue() == n.longValue()) {
+                ts = String.valueOf(n.longValue());
+            }
+            if (fields.get("nonce") instanceof String n) {
+                nonce = n;
+            }
         } catch (Exception e) {
-            // Malformed on purpose: sign anything.
+            // Malformed on purpose: good headers, signed.
         }
-        String sig = RequestSignature.sign(key, RequestSignature.canonical("POST", path(ticket), ts, nonce, bytes));
-        tickets.confirm(ticket, "POST", path(ticket), bytes, sig);
+        tickets.confirm(ticket, request(ticket, ts, nonce, bytes, sign(key, ticket, ts, nonce, bytes)));
     }
 
     private void confirm(String ticket) throws LoginRejected {
@@ -201,32 +217,96 @@ public class LoginTicketsTest {
         Issued i = tickets.issue(KIOSK.id());
         String t = i.ticket();
         String nonce = freshNonce();
+        String ts = String.valueOf(NOW);
         String body = body(ZHANG, NOW, nonce);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String good = RequestSignature.sign(KEY, RequestSignature.canonical("POST", path(t), NOW, nonce, bytes));
+        String good = sign(KEY, t, ts, nonce, bytes);
         // Another key.
         assertEquals("bad_signature", code(() -> confirm(t, body, "another key, just as long as ours".getBytes())));
         // No signature, or not hex of 32 bytes.
-        assertEquals("bad_signature", code(() -> tickets.confirm(t, "POST", path(t), bytes, null)));
-        assertEquals("bad_signature", code(() -> tickets.confirm(t, "POST", path(t), bytes, " ")));
-        assertEquals("bad_signature", code(() -> tickets.confirm(t, "POST", path(t), bytes, good.substring(2))));
-        assertEquals("bad_signature", code(() -> tickets.confirm(t, "POST", path(t), bytes, "zz" + good.substring(2))));
-        // The right signature for another body, method or path.
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, null))));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, " "))));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, good.substring(2)))));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, "zz" + good.substring(2)))));
+        // Without the signed headers the signature cannot be checked.
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, null, nonce, bytes, good))));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, null, bytes, good))));
+        // The right signature for another body, method, path, timestamp or nonce.
         byte[] other = body(WANG, NOW, nonce).getBytes(StandardCharsets.UTF_8);
-        assertEquals("bad_signature", code(() -> tickets.confirm(t, "POST", path(t), other, good)));
-        assertEquals("bad_signature", code(() -> tickets.confirm(t, "PUT", path(t), bytes, good)));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, other, good))));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, new Confirmation("PUT", path(t), ts, nonce, bytes, good))));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, String.valueOf(NOW + 1), nonce, bytes, good))));
+        assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, freshNonce(), bytes, good))));
         Issued second = tickets.issue(KIOSK.id());
-        assertEquals("bad_signature", code(() -> tickets.confirm(second.ticket(), "POST", path(second.ticket()), bytes, good)));
+        assertEquals("bad_signature", code(() -> tickets.confirm(second.ticket(), request(second.ticket(), ts, nonce, bytes, good))));
         // Every bit of the signature counts.
         for (int c = 0; c < good.length(); c++) {
             char flipped = good.charAt(c) == '0' ? '1' : '0';
             String s = good.substring(0, c) + flipped + good.substring(c + 1);
-            assertEquals("bad_signature", code(() -> tickets.confirm(t, "POST", path(t), bytes, s)));
+            assertEquals("bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, s))));
         }
         assertEquals(State.PENDING, state(i));
         // The nonce of the refused requests is still good, and upper-case hex is the same signature.
-        tickets.confirm(t, "POST", path(t), bytes, good.toUpperCase());
+        tickets.confirm(t, request(t, ts, nonce, bytes, good.toUpperCase()));
         assertEquals(State.CONFIRMED, state(i));
+    }
+
+    @Test
+    public void theSignatureIsCheckedBeforeTheBodyIsRead() throws Exception {
+        Issued i = tickets.issue(KIOSK.id());
+        String t = i.ticket();
+        String ts = String.valueOf(NOW);
+        for (String malformed : new String[] { "{\"idNumber\": ", "not json", "", "[1, 2", "{\"name\": \"" + '\0' + "\"}" }) {
+            byte[] bytes = malformed.getBytes(StandardCharsets.UTF_8);
+            String nonce = freshNonce();
+            // Unsigned, signed with another key or without the signed headers: the body is never looked at.
+            assertEquals(malformed, "bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, null))));
+            assertEquals(malformed, "bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes,
+                    sign("another key, just as long as ours".getBytes(), t, ts, nonce, bytes)))));
+            assertEquals(malformed, "bad_signature", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, "00".repeat(32)))));
+            assertEquals(malformed, "bad_signature", code(() -> tickets.confirm(t, request(t, null, null, bytes,
+                    sign(KEY, t, ts, nonce, bytes)))));
+            // Signed with the hall's key, the same bytes are read and found wanting.
+            assertEquals(malformed, "invalid_request", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes,
+                    sign(KEY, t, ts, nonce, bytes)))));
+        }
+        assertEquals(State.PENDING, state(i));
+    }
+
+    @Test
+    public void signedHeadersAndBodyMustAgree() throws Exception {
+        Issued i = tickets.issue(KIOSK.id());
+        String t = i.ticket();
+        String nonce = freshNonce();
+        byte[] bytes = body(ZHANG, NOW, nonce).getBytes(StandardCharsets.UTF_8);
+        // All signed correctly: what is refused is that the headers say something else than the body.
+        String later = String.valueOf(NOW + 1);
+        assertEquals("invalid_request", code(() -> tickets.confirm(t, request(t, later, nonce, bytes, sign(KEY, t, later, nonce, bytes)))));
+        String otherNonce = freshNonce();
+        assertEquals("invalid_request", code(() -> tickets.confirm(t, request(t, String.valueOf(NOW), otherNonce, bytes,
+                sign(KEY, t, String.valueOf(NOW), otherNonce, bytes)))));
+        // One spelling of the timestamp: no sign, no leading zero, no fraction.
+        for (String ts : new String[] { "0" + NOW, "+" + NOW, NOW + ".0", " " + NOW, "", "999999999999" }) {
+            assertEquals(ts, "invalid_request", code(() -> tickets.confirm(t, request(t, ts, nonce, bytes, sign(KEY, t, ts, nonce, bytes)))));
+        }
+        assertEquals(State.PENDING, state(i));
+        tickets.confirm(t, request(t, String.valueOf(NOW), nonce, bytes, sign(KEY, t, String.valueOf(NOW), nonce, bytes)));
+        assertEquals(State.CONFIRMED, state(i));
+    }
+
+    @Test
+    public void theCitizensNameFollowsTheNameRule() throws Exception {
+        Issued i = tickets.issue(KIOSK.id());
+        for (String name : new String[] { "张".repeat(60_000), "张\\u0000三", "<b>张三</b>", "\\u200f张三", "张三\\u202e",
+                " ", "张\\ud800三" }) {
+            String body = "{\"idNumber\": \"" + ZHANG + "\", \"name\": \"" + name + "\", \"timestamp\": " + NOW
+                    + ", \"nonce\": \"" + freshNonce() + "\"}";
+            assertEquals(name.length() > 40 ? name.substring(0, 40) : name, "invalid_request", code(() -> confirm(i.ticket(), body, KEY)));
+        }
+        assertEquals(State.PENDING, state(i));
+        confirm(i.ticket(), "{\"idNumber\": \"" + ZHANG + "\", \"name\": \"买买提·艾力\", \"timestamp\": " + NOW
+                + ", \"nonce\": \"" + freshNonce() + "\"}", KEY);
+        assertEquals("买买提·艾力", login(KIOSK, i.ticket(), i.secret()).name());
     }
 
     @Test
@@ -276,8 +356,9 @@ public class LoginTicketsTest {
             LoginTickets none = new LoginTickets(60, secret, 300, clock, 10);
             Issued i = none.issue(KIOSK.id());
             byte[] body = body(ZHANG, NOW, "nonce-1234").getBytes(StandardCharsets.UTF_8);
-            String sig = RequestSignature.sign(KEY, RequestSignature.canonical("POST", path(i.ticket()), NOW, "nonce-1234", body));
-            assertEquals("not_configured", code(() -> none.confirm(i.ticket(), "POST", path(i.ticket()), body, sig)));
+            String sig = sign(KEY, i.ticket(), String.valueOf(NOW), "nonce-1234", body);
+            assertEquals("not_configured", code(() -> none.confirm(i.ticket(),
+                    request(i.ticket(), String.valueOf(NOW), "nonce-1234", body, sig))));
         }
     }
 
@@ -289,8 +370,8 @@ public class LoginTicketsTest {
         assertEquals("busy", code(() -> small.issue(KIOSK.id())));
         // Used and expired tickets make room when needed, before the retention time.
         byte[] body = body(ZHANG, NOW, "nonce-1234").getBytes(StandardCharsets.UTF_8);
-        small.confirm(a.ticket(), "POST", path(a.ticket()), body,
-                RequestSignature.sign(KEY, RequestSignature.canonical("POST", path(a.ticket()), NOW, "nonce-1234", body)));
+        small.confirm(a.ticket(), request(a.ticket(), String.valueOf(NOW), "nonce-1234", body,
+                sign(KEY, a.ticket(), String.valueOf(NOW), "nonce-1234", body)));
         new ScanLogin(small).authenticate(KIOSK, Map.of("ticket", a.ticket(), "secret", a.secret()));
         small.issue(KIOSK.id());
         clock.advance(61);
@@ -304,7 +385,7 @@ public class LoginTicketsTest {
         // printf ... | openssl dgst -sha256 -hmac.
         byte[] body = "{\"idNumber\":\"440305198808081234\",\"name\":\"张三\",\"timestamp\":1795348800,\"nonce\":\"n-0001-demo\"}"
                 .getBytes(StandardCharsets.UTF_8);
-        String canonical = RequestSignature.canonical("POST", "/api/v1/login-tickets/TICKET/confirmation", 1795348800L,
+        String canonical = RequestSignature.canonical("POST", "/api/v1/login-tickets/TICKET/confirmation", "1795348800",
                 "n-0001-demo", body);
         assertEquals(EXAMPLE_BODY_SHA256, RequestSignature.sha256Hex(body));
         assertEquals("POST\n/api/v1/login-tickets/TICKET/confirmation\n1795348800\nn-0001-demo\n" + EXAMPLE_BODY_SHA256,
@@ -327,6 +408,6 @@ public class LoginTicketsTest {
         assertEquals(Duration.ofSeconds(60), fromDs.ttl());
         // Tickets are issued, but nothing can confirm them until a key is set.
         Issued i = fromDs.issue(KIOSK.id());
-        assertEquals("not_configured", code(() -> fromDs.confirm(i.ticket(), "POST", path(i.ticket()), new byte[0], "00")));
+        assertEquals("not_configured", code(() -> fromDs.confirm(i.ticket(), request(i.ticket(), "1", "nonce-1234", new byte[0], "00"))));
     }
 }

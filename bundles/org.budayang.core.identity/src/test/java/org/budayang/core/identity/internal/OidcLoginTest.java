@@ -74,4 +74,16 @@ public class OidcLoginTest {
         OidcLogin login = login("http://127.0.0.1:" + port + "/issuer");
         assertEquals("provider_unavailable", rejected(() -> login.start(KIOSK)));
     }
+
+    @Test
+    public void theIdTokensNameFollowsTheNameRule() throws Exception {
+        com.nimbusds.jwt.JWTClaimsSet.Builder b = new com.nimbusds.jwt.JWTClaimsSet.Builder().claim("id_number", "440305198808081234");
+        assertEquals("买买提·艾力", OidcLogin.person(b.claim("name", "买买提·艾力").build(), "id_number", "name").name());
+        assertEquals("Zhang San", OidcLogin.person(b.claim("name", " Zhang San ").build(), "id_number", "name").name());
+        for (String name : new String[] { "张".repeat(60_000), "张\u0000三", "<b>张三</b>", "\u200f张三", "张三\u2069" }) {
+            com.nimbusds.jwt.JWTClaimsSet claims = b.claim("name", name).build();
+            assertEquals(name.length() > 20 ? name.substring(0, 20) : name, "invalid_token",
+                    rejected(() -> OidcLogin.person(claims, "id_number", "name")));
+        }
+    }
 }

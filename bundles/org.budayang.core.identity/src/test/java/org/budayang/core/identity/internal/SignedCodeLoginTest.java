@@ -127,6 +127,23 @@ public class SignedCodeLoginTest {
     }
 
     @Test
+    public void theNameClaimFollowsTheNameRule() throws Exception {
+        for (String name : List.of("张".repeat(51), "张\u0000三", "<b>张三</b>", "\u200f张三", "张\u202e三", "张\t三")) {
+            Map<String, Object> c = app.claims(ZHANG, NOW, 120);
+            c.put("name", name);
+            assertEquals(name, "invalid_code", rejected(show, app.sign("BDYAPP1", c)));
+        }
+        Map<String, Object> c = issuer.claims(WANG, NOW, 600);
+        c.put("card", "A12345678");
+        c.put("name", "买买提·艾力");
+        assertEquals("买买提·艾力", essc.authenticate(KIOSK, scanned(issuer.sign("ESSC1", c))).name());
+        c = issuer.claims(WANG, NOW, 600);
+        c.put("card", "A12345678");
+        c.put("name", "买买提\u0000艾力");
+        assertEquals("invalid_code", rejected(essc, issuer.sign("ESSC1", c)));
+    }
+
+    @Test
     public void tamperedClaimsOrSignatureFail() {
         String code = showCode(ZHANG);
         int dot1 = code.indexOf('.');

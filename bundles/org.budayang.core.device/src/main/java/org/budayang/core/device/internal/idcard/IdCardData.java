@@ -2,11 +2,10 @@ package org.budayang.core.device.internal.idcard;
 
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
 import java.util.Arrays;
 import java.util.Objects;
+
+import org.budayang.api.device.IdCard;
 
 /**
  * The basic information of a resident ID card, as returned by read basic info ({@code 30 01}).
@@ -38,12 +37,10 @@ public record IdCardData(String name, Sex sex, Ethnicity ethnicity, LocalDate bi
     public static final int TEXT_LENGTH = 256;
     /** Usual size of the photo. */
     public static final int PHOTO_LENGTH = 1024;
-    /** The value of the valid-to field for a card without expiry. */
-    public static final String NO_EXPIRY = "长期";
+    /** The value of the valid-to field for a card without expiry (the API's one definition). */
+    public static final String NO_EXPIRY = IdCard.LONG_TERM;
 
     private static final int NAME = 30, SEX = 2, ETHNICITY = 4, DATE = 16, ADDRESS = 70, ID = 36, AUTHORITY = 30;
-    private static final DateTimeFormatter YYYYMMDD =
-            DateTimeFormatter.ofPattern("uuuuMMdd").withResolverStyle(ResolverStyle.STRICT);
 
     public IdCardData {
         Objects.requireNonNull(name, "name");
@@ -113,12 +110,13 @@ public record IdCardData(String name, Sex sex, Ethnicity ethnicity, LocalDate bi
                 address, idNumber, authority, date("valid from", from), validTo, photo);
     }
 
+    /** The card's date format is the API's ({@link IdCard#date}), so a terminal's decoded card is held to the same. */
     private static LocalDate date(String field, String value) {
-        try {
-            return LocalDate.parse(value, YYYYMMDD);
-        } catch (DateTimeParseException e) {
-            throw new IdCardFormatException(field + " is not a yyyyMMdd date: '" + value + "'", e);
+        LocalDate d = IdCard.date(value);
+        if (d == null) {
+            throw new IdCardFormatException(field + " is not a yyyyMMdd date: '" + value + "'");
         }
+        return d;
     }
 
     /** Reads consecutive UCS-2 LE fields, stripping trailing spaces. */
