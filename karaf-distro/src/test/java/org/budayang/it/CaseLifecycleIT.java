@@ -32,9 +32,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class CaseLifecycleIT extends ItSupport {
-    static final String ZHANG = "440305198808081234";
-    static final String LI = "11010519491231002X";
-
     @Inject
     ConfigurationAdmin configAdmin;
 
@@ -58,62 +55,9 @@ public class CaseLifecycleIT extends ItSupport {
         return send(method, path, null, "sandbox", "sandbox");
     }
 
-    Reply asCitizen(String token, String method, String path, String json) {
-        return json(method, path, json, "Authorization", "Bearer " + token);
-    }
-
     Reply move(String user, String number, String to, String note) {
         String body = "{\"to\": \"" + to + "\"" + (note == null ? "" : ", \"note\": \"" + note + "\"") + "}";
         return send("POST", "/api/v1/cases/" + number + "/transitions", body.getBytes(StandardCharsets.UTF_8), user, user);
-    }
-
-    /** An application item of a department offered at a terminal, with its first situation (or none). */
-    String[] applicationOf(String terminal, String department) {
-        for (JsonNode d : get("/api/v1/terminals/" + terminal + "/menu").json().path("departments")) {
-            if (!d.path("code").asText().equals(department)) {
-                continue;
-            }
-            for (JsonNode i : d.path("items")) {
-                if (i.path("kind").asText().equals("application")) {
-                    String code = i.path("code").asText();
-                    JsonNode guide = get("/api/v1/items/" + code + "/guide").json();
-                    JsonNode situations = guide.path("situations");
-                    return new String[] { code, situations.size() == 0 ? null : situations.get(0).path("code").asText() };
-                }
-            }
-        }
-        throw new AssertionError("no application item of " + department + " at " + terminal);
-    }
-
-    /** Sample answers by field name, as a citizen would type them. */
-    static final java.util.Map<String, String> SAMPLES = java.util.Map.ofEntries(
-            java.util.Map.entry("phone", "\"13800138000\""), java.util.Map.entry("bankAccount", "\"6222021234567890123\""),
-            java.util.Map.entry("amount", "1200"), java.util.Map.entry("propertyAddress", "\"襄阳市樊城区人民路1号3单元\""),
-            java.util.Map.entry("buyerName", "\"襄阳某某商贸有限公司\""), java.util.Map.entry("description", "\"设计服务费\""),
-            java.util.Map.entry("destinationCity", "\"深圳市\""), java.util.Map.entry("startDate", "\"2026-12-01\""),
-            java.util.Map.entry("mailingAddress", "\"襄阳市襄城区檀溪路8号\""),
-            java.util.Map.entry("certificateNumber", "\"鄂(2020)襄阳市不动产证明第0012345号\""),
-            java.util.Map.entry("monthlyRent", "2500"), java.util.Map.entry("rentalAddress", "\"襄阳市樊城区春园路16号\""),
-            java.util.Map.entry("previousRegion", "\"武汉市\""), java.util.Map.entry("plateNumber", "\"鄂FA1234\""));
-
-    /** A complete, valid form for the item (from its schema), or {} for an item without a form. */
-    String validForm(String item) {
-        Reply r = get("/api/v1/items/" + item + "/form");
-        if (r.status() == 404) {
-            return "{\"phone\": \"13800138000\"}";
-        }
-        StringBuilder b = new StringBuilder("{");
-        r.json().path("schema").path("properties").fieldNames().forEachRemaining(f -> {
-            String v = SAMPLES.get(f);
-            assertNotNull("a sample for form field " + f, v);
-            b.append(b.length() > 1 ? ", " : "").append('"').append(f).append("\": ").append(v);
-        });
-        return b.append('}').toString();
-    }
-
-    String submitJson(String item, String situation, String form) {
-        return "{\"item\": \"" + item + "\"" + (situation == null ? "" : ", \"situation\": \"" + situation + "\"")
-                + ", \"form\": " + form + "}";
     }
 
     @Test
@@ -330,6 +274,9 @@ public class CaseLifecycleIT extends ItSupport {
         assertTrue(dom, dom.contains("收款银行卡号"));
         assertTrue("the saved value is in the field: " + dom, dom.contains("value=\"13912345678\""));
         assertTrue("no error in the status line: " + dom, dom.contains("<p id=\"status\" role=\"status\"></p>"));
+        // Its scripts are files of its own (the page's Content-Security-Policy allows no other), and a
+        // demo hall's page says what it is.
+        assertTrue("the demo banner: " + dom, dom.contains("id=\"demo-banner\"") && dom.contains("演示大厅"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.budayang.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
@@ -54,10 +55,22 @@ public abstract class ItSupport {
         return Integer.getInteger("it.port.shift", 0);
     }
 
-    /** The distribution under test on ports that never collide with a running demo (8181). */
+    /** The demo hall under test on ports that never collide with a running demo (8181). */
     static List<Option> distribution(int offset) {
+        return distribution(offset, System.getProperty("budayang.distro"), false);
+    }
+
+    /** The production server archive (no demo users, keys, sandbox or simulators). */
+    static List<Option> serverDistribution(int offset) {
+        return distribution(offset, System.getProperty("budayang.server"), true);
+    }
+
+    /**
+     * @param remoteShell start Karaf's SSH console (most tests leave it off; the perimeter tests
+     *        log in over it)
+     */
+    static List<Option> distribution(int offset, String distro, boolean remoteShell) {
         offset += shift();
-        String distro = System.getProperty("budayang.distro");
         String repo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
         List<Option> o = new ArrayList<>();
         o.add(karafDistributionConfiguration()
@@ -66,7 +79,8 @@ public abstract class ItSupport {
                 .name("Budayang")
                 .unpackDirectory(new File("target/exam"))
                 .useDeployFolder(false));
-        o.add(configureConsole().ignoreLocalConsole().ignoreRemoteShell());
+        o.add(remoteShell ? configureConsole().ignoreLocalConsole().startRemoteShell()
+                : configureConsole().ignoreLocalConsole().ignoreRemoteShell());
         o.add(logLevel(LogLevel.INFO));
         if (Boolean.getBoolean("it.keep")) {
             // -Dit.keep=true keeps target/exam/<uuid> (logs, data) for a look after the run.
@@ -448,5 +462,239 @@ public abstract class ItSupport {
         // Down is a 503; up is the sandbox's own JSON 404 for an unknown case, once applied.
         await("sandbox " + (up ? "up" : "down"), 10_000, () -> send("GET", "/sandbox/tax/cases/none", null, "sandbox", "sandbox"),
                 r -> up ? r.status() == 404 && r.text().contains("no such case here") : r.status() == 503);
+    }
+
+    // ---- citizens' cases (CaseLifecycleIT, PerimeterIT) --------------------------------------------
+
+    static final String ZHANG = "440305198808081234";
+    static final String LI = "11010519491231002X";
+
+    Reply asCitizen(String token, String method, String path, String json) {
+        return json(method, path, json, "Authorization", "Bearer " + token);
+    }
+
+    /** An application item of a department offered at a terminal, with its first situation (or none). */
+    String[] applicationOf(String terminal, String department) {
+        for (JsonNode d : get("/api/v1/terminals/" + terminal + "/menu").json().path("departments")) {
+            if (!d.path("code").asText().equals(department)) {
+                continue;
+            }
+            for (JsonNode i : d.path("items")) {
+                if (i.path("kind").asText().equals("application")) {
+                    String code = i.path("code").asText();
+                    JsonNode guide = get("/api/v1/items/" + code + "/guide").json();
+                    JsonNode situations = guide.path("situations");
+                    return new String[] { code, situations.size() == 0 ? null : situations.get(0).path("code").asText() };
+                }
+            }
+        }
+        throw new AssertionError("no application item of " + department + " at " + terminal);
+    }
+
+    /** Sample answers by field name, as a citizen would type them. */
+    static final java.util.Map<String, String> SAMPLES = java.util.Map.ofEntries(
+            java.util.Map.entry("phone", "\"13800138000\""), java.util.Map.entry("bankAccount", "\"6222021234567890123\""),
+            java.util.Map.entry("amount", "1200"), java.util.Map.entry("propertyAddress", "\"襄阳市樊城区人民路1号3单元\""),
+            java.util.Map.entry("buyerName", "\"襄阳某某商贸有限公司\""), java.util.Map.entry("description", "\"设计服务费\""),
+            java.util.Map.entry("destinationCity", "\"深圳市\""), java.util.Map.entry("startDate", "\"2026-12-01\""),
+            java.util.Map.entry("mailingAddress", "\"襄阳市襄城区檀溪路8号\""),
+            java.util.Map.entry("certificateNumber", "\"鄂(2020)襄阳市不动产证明第0012345号\""),
+            java.util.Map.entry("monthlyRent", "2500"), java.util.Map.entry("rentalAddress", "\"襄阳市樊城区春园路16号\""),
+            java.util.Map.entry("previousRegion", "\"武汉市\""), java.util.Map.entry("plateNumber", "\"鄂FA1234\""));
+
+    /** A complete, valid form for the item (from its schema), or {} for an item without a form. */
+    String validForm(String item) {
+        Reply r = get("/api/v1/items/" + item + "/form");
+        if (r.status() == 404) {
+            return "{\"phone\": \"13800138000\"}";
+        }
+        StringBuilder b = new StringBuilder("{");
+        r.json().path("schema").path("properties").fieldNames().forEachRemaining(f -> {
+            String v = SAMPLES.get(f);
+            assertNotNull("a sample for form field " + f, v);
+            b.append(b.length() > 1 ? ", " : "").append('"').append(f).append("\": ").append(v);
+        });
+        return b.append('}').toString();
+    }
+
+    String submitJson(String item, String situation, String form) {
+        return "{\"item\": \"" + item + "\"" + (situation == null ? "" : ", \"situation\": \"" + situation + "\"")
+                + ", \"form\": " + form + "}";
+    }
+
+
+    // ---- jars with code, signing, raw HTTP, sockets (PerimeterIT, ProductionServerIT) -------------
+
+    /**
+     * A department jar whose bundle activator (and further classes) are test classes, their bytes
+     * taken from the probe: how an outside party ships code inside a module.
+     */
+    static byte[] departmentJar(String symbolicName, String version, String department, String descriptor,
+            Class<?> activator, Class<?>... more) {
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", symbolicName);
+        a.putValue("Bundle-Version", version);
+        a.putValue("Budayang-Module", department);
+        a.putValue("Bundle-Activator", activator.getName());
+        a.putValue("Import-Package", "org.budayang.api.cases, org.budayang.api.device, org.budayang.api.docs, "
+                + "org.budayang.api.identity, org.budayang.api.notify, org.osgi.framework");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
+            if (descriptor != null) {
+                jar.putNextEntry(new JarEntry("OSGI-INF/budayang/module.json"));
+                jar.write(descriptor.getBytes(StandardCharsets.UTF_8));
+                jar.closeEntry();
+            }
+            List<Class<?>> classes = new ArrayList<>(List.of(more));
+            classes.add(0, activator);
+            for (Class<?> c : classes) {
+                String name = c.getName().replace('.', '/') + ".class";
+                try (java.io.InputStream in = c.getClassLoader().getResourceAsStream(name)) {
+                    jar.putNextEntry(new JarEntry(name));
+                    jar.write(in.readAllBytes());
+                    jar.closeEntry();
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Runs a JDK tool (keytool, jarsigner) of the JVM the container runs on; its output on failure. */
+    static String jdkTool(String tool, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", tool).toString());
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(tool + " finished", p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(tool + " " + String.join(" ", args) + ": " + out, 0, p.exitValue());
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A signing key made now, in a PKCS#12 store; returns the store (alias "signer", password "test-only"). */
+    static java.nio.file.Path signingKey(java.nio.file.Path dir, String name) {
+        java.nio.file.Path store = dir.resolve(name + ".p12");
+        jdkTool("keytool", "-genkeypair", "-alias", "signer", "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg",
+                "SHA256withECDSA", "-validity", "30", "-dname", "CN=" + name + ", O=Budayang tests", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "test-only");
+        return store;
+    }
+
+    /** The certificate of a signing key, PEM. */
+    static String certificatePem(java.nio.file.Path store) {
+        return jdkTool("keytool", "-exportcert", "-rfc", "-alias", "signer", "-storetype", "PKCS12", "-keystore",
+                store.toString(), "-storepass", "test-only");
+    }
+
+    /** The jar signed with standard JAR signing (jarsigner) by that key. */
+    static byte[] sign(byte[] jar, java.nio.file.Path store) {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile(store.getParent(), "unsigned", ".jar");
+            java.nio.file.Files.write(f, jar);
+            jdkTool("jarsigner", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "test-only",
+                    "-sigalg", "SHA256withECDSA", "-digestalg", "SHA-256", f.toString(), "signer");
+            return java.nio.file.Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A copy of a jar with one byte of one entry's content changed (a valid zip, the signature files untouched). */
+    static byte[] tamper(byte[] jar, String entry) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean changed = false;
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar));
+                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;) {
+                byte[] content = in.readAllBytes();
+                if (e.getName().equals(entry)) {
+                    content[content.length / 2] ^= 0x01;
+                    changed = true;
+                }
+                zip.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                zip.write(content);
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue("entry " + entry + " found", changed);
+        return out.toByteArray();
+    }
+
+    /** Status line, headers and body of a request written byte for byte (what HttpClient would refuse to send). */
+    String raw(String request) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * The local addresses the sockets listening on a TCP port of this machine are bound to, as
+     * /proc/net/tcp and tcp6 list them (e.g. "127.0.0.1", "0.0.0.0", "::").
+     */
+    static List<String> listening(int port) {
+        List<String> out = new ArrayList<>();
+        for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(f))) {
+                    String[] cols = line.trim().split("\\s+");
+                    if (cols.length < 4 || !cols[3].equals("0A") || !cols[1].contains(":")) {
+                        continue;
+                    }
+                    String[] local = cols[1].split(":");
+                    if (Integer.parseInt(local[1], 16) == port) {
+                        out.add(address(local[0]));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // tcp6 may be missing on a host without IPv6.
+            }
+        }
+        return out;
+    }
+
+    private static String address(String hex) {
+        byte[] b = new byte[hex.length() / 2];
+        // /proc prints each 32-bit word in host (little-endian) order.
+        for (int w = 0; w < b.length / 4; w++) {
+            for (int i = 0; i < 4; i++) {
+                b[w * 4 + i] = (byte) Integer.parseInt(hex.substring(w * 8 + (3 - i) * 2, w * 8 + (3 - i) * 2 + 2), 16);
+            }
+        }
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByAddress(b);
+            return a.getHostAddress().replaceAll("^0:0:0:0:0:0:0:0$", "::").replaceAll("^0:0:0:0:0:ffff:", "::ffff:");
+        } catch (java.net.UnknownHostException e) {
+            return hex;
+        }
+    }
+
+    /** Bundle id and state of every bundle, to show that something touched none of them. */
+    static java.util.Map<Long, String> bundleStates(org.osgi.framework.BundleContext context, String... except) {
+        java.util.Map<Long, String> out = new java.util.TreeMap<>();
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if (!List.of(except).contains(b.getSymbolicName())) {
+                out.put(b.getBundleId(), b.getSymbolicName() + " " + b.getVersion() + " state " + b.getState());
+            }
+        }
+        return out;
     }
 }

@@ -30,6 +30,14 @@ public interface ModuleAdmin {
     ModuleInfo install(InputStream jar, Predicate<String> mayDeploy) throws ModuleException;
 
     /**
+     * The largest jar {@link #install} takes, in bytes: a caller that knows the size of what it
+     * is sent (an HTTP Content-Length) refuses a larger one before reading any of it.
+     *
+     * @since 1.1
+     */
+    long maxJarBytes();
+
+    /**
      * Removes the bundle of a department (and the Karaf feature that installed it, if any).
      *
      * @return false if no such department is installed

@@ -413,6 +413,12 @@ public final class ApiServlet extends HttpServlet {
             throw new ApiException(403, "forbidden", "user '" + caller.user() + "' lacks the role hall-admin or "
                     + VENDOR_PREFIX + "<department>");
         }
+        // Refused before one byte is read when the client says how big it is.
+        long declared = req.getContentLengthLong();
+        if (declared > moduleAdmin.maxJarBytes()) {
+            throw new ApiException(413, "too_large", "the jar is " + declared + " bytes, more than the "
+                    + moduleAdmin.maxJarBytes() + " this server accepts (max.jar.bytes in etc/org.budayang.modules.cfg)");
+        }
         ModuleInfo info;
         String[] denied = new String[1];
         try {

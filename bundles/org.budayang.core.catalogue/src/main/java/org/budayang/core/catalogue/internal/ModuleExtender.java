@@ -417,6 +417,11 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     // ---- ModuleAdmin -----------------------------------------------------------------------
 
     @Override
+    public long maxJarBytes() {
+        return gate.limits().maxJarBytes();
+    }
+
+    @Override
     public ModuleInfo install(InputStream jar, Predicate<String> mayDeploy) throws ModuleException {
         Path file = null;
         try {

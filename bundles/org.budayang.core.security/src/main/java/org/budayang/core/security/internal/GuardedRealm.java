@@ -60,6 +60,9 @@ public final class GuardedRealm implements JaasRealm {
     void modified(SecurityConfig config) {
         throttle.configure(settings(config));
         name = config.realm();
+        LOG.info("Login throttle now: {} wrong per user and address, {} per address, {} per user within {} s; lock {} s "
+                + "doubling up to {} s", config.pair_attempts(), config.address_attempts(), config.user_attempts(),
+                config.window_seconds(), config.lock_seconds(), config.lock_max_seconds());
     }
 
     static LoginThrottle.Settings settings(SecurityConfig c) {
