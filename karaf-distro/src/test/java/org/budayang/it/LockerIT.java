@@ -43,7 +43,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Smart file lockers in the real distribution, on simulated 8A lock buses: the demo cabinet
  * (demo-c1 on demo-locker, doors shut by themselves after 3 s) for the round trips, and two
  * cabinets this test configures on its own bus it-bus (doors shut only when the test says so)
- * for lock-out and failures. Staff codes come over SMPP from an SMSC on loopback, like a phone
+ * for the keypad guard and failures. Staff codes come over SMPP from an SMSC on loopback, like a phone
  * gets them.
  */
 @RunWith(PaxExam.class)
@@ -57,7 +57,8 @@ public class LockerIT extends ItSupport {
     static final String HOUSINGFUND_STAFF = "13800000002";
     static final String ITEM = "000183001005";
     static final String FORM = "{\"phone\": \"13800138000\", \"bankAccount\": \"6222021234567890123\"}";
-    static final Pattern CODE = Pattern.compile("取件码(\\d{6})");
+    /** Codes have code.length (8) digits: enough for every cabinet here (each needs at least 7). */
+    static final Pattern CODE = Pattern.compile("取件码(\\d+)");
 
     @Inject
     ConfigurationAdmin configAdmin;
@@ -253,6 +254,7 @@ public class LockerIT extends ItSupport {
             Matcher m = CODE.matcher(sms);
             assertTrue(sms, m.find());
             String staffCode = m.group(1);
+            assertTrue(staffCode, staffCode.matches("[0-9]{8}"));
             assertTrue(sms, sms.contains("一号文件柜") && sms.contains("第" + n + "格"));
             // The cabinet's terminal printed a slip for the citizen.
             String slips = await("the slip on demo-01's printer", 10_000, () -> String.valueOf(
@@ -269,8 +271,10 @@ public class LockerIT extends ItSupport {
             assertEquals("code", r.json().path("collectedBy").asText());
             assertEquals("open", door("demo-locker", n));
             awaitFree("demo-c1", n);
-            atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"code\": \"" + staffCode + "\"}")
-                    .error(403, "wrong_code");
+            // Entered again it is "already used", not a wrong code.
+            JsonNode used = atTerminal("demo-01", "/api/v1/cabinets/demo-c1/pickups", "{\"code\": \"" + staffCode + "\"}")
+                    .error(409, "code_used");
+            assertTrue(used.toString(), used.path("message").asText().contains("already used"));
 
             // The result goes back in for the citizen: the case is result-ready once the door shut.
             for (String to : List.of("accepted", "approved")) {
@@ -312,7 +316,7 @@ public class LockerIT extends ItSupport {
             }
             assertEquals(List.of("reserve citizen:440305********1234 demo-01", "open citizen:440305********1234 demo-01",
                     "close citizen:440305********1234 demo-01", "open code demo-01", "close code demo-01",
-                    "reserve staff:staff demo-01", "open staff:staff demo-01", "close staff:staff demo-01",
+                    "used_code code demo-01", "reserve staff:staff demo-01", "open staff:staff demo-01", "close staff:staff demo-01",
                     "open code demo-01", "close code demo-01"), mine);
         } finally {
             phones.stop();
@@ -359,36 +363,147 @@ public class LockerIT extends ItSupport {
 
     // ---- codes ------------------------------------------------------------------------------------
 
-    @Test
-    public void fiveWrongCodesLockCodeEntryEvenForTheRightOne() {
-        String number = approved("demo-03", ZHANG);
+    /** A result of the citizen's in it-lockout, stored (its door shut); returns parcel id and compartment. */
+    long[] resultInLockout(String number) {
         Reply r = asStaff("POST", "/api/v1/cabinets/it-lockout/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"S\"}");
         assertEquals(r.text(), 201, r.status());
         long id = r.json().path("id").asLong();
-        int lock = 8 + r.json().path("compartment").asInt();
-        sim("it-bus").script("door.1." + lock + "=closed");
+        int n = r.json().path("compartment").asInt();
+        sim("it-bus").script("door.1." + (8 + n) + "=closed");
         awaitParcel(id, "stored");
-        String code = codeInOutbox("13800138000", number);
-        String wrong = code.equals("000000") ? "111111" : "000000";
-        for (int i = 1; i <= 4; i++) {
-            atTerminal("demo-03", "/api/v1/cabinets/it-lockout/pickups", "{\"code\": \"" + wrong + "\"}").error(403, "wrong_code");
+        return new long[] { id, n };
+    }
+
+    /** Real time passes: the distribution runs on the system clock, there is none to move. */
+    static void pause(long seconds) {
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
-        Reply fifth = atTerminal("demo-03", "/api/v1/cabinets/it-lockout/pickups", "{\"code\": \"" + wrong + "\"}");
-        fifth.error(429, "locked_out");
-        assertEquals("300", fifth.header("Retry-After"));
-        Reply right = atTerminal("demo-03", "/api/v1/cabinets/it-lockout/pickups", "{\"code\": \"" + code + "\"}");
-        right.error(429, "locked_out");
-        int retry = Integer.parseInt(right.header("Retry-After"));
-        assertTrue(right.header("Retry-After"), retry > 250 && retry <= 300);
-        assertEquals("the door stayed shut", "closed", door("it-bus", lock));
-        assertEquals("stored", parcel(id).path("state").asText());
+    }
+
+    @Test
+    public void wrongCodesMakeTheKeypadWaitAMinuteAtMostAndTheRightCodeAndTheIdCardStillGetThrough() {
+        String byCode = approved("demo-03", ZHANG);
+        long[] coded = resultInLockout(byCode);
+        String code = codeInOutbox("13800138000", byCode);
+        assertTrue(code, code.matches("[0-9]{8}"));
+        long[] carded = resultInLockout(approved("demo-03", LI));
+        String wrong = code.equals("00000000") ? "11111111" : "00000000";
+        String pickups = "/api/v1/cabinets/it-lockout/pickups";
+
+        // Five wrong codes are free (typos); the fifth says the next code waits a minute.
+        for (int i = 1; i <= 4; i++) {
+            Reply r = atTerminal("demo-03", pickups, "{\"code\": \"" + wrong + "\"}");
+            r.error(403, "wrong_code");
+            assertEquals(null, r.header("Retry-After"));
+        }
+        Reply fifth = atTerminal("demo-03", pickups, "{\"code\": \"" + wrong + "\"}");
+        fifth.error(403, "wrong_code");
+        assertEquals("60", fifth.header("Retry-After"));
+
+        // The right code right away is not checked: 429, for less than a minute, the door stays shut.
+        long asked = System.nanoTime();
+        Reply r = atTerminal("demo-03", pickups, "{\"code\": \"" + code + "\"}");
+        r.error(429, "locked_out");
+        int retry = Integer.parseInt(r.header("Retry-After"));
+        assertTrue(r.header("Retry-After"), retry >= 1 && retry <= 60);
+        assertEquals("the door stayed shut", "closed", door("it-bus", 8 + (int) coded[1]));
+        assertEquals("stored", parcel(coded[0]).path("state").asText());
         JsonNode ov = admin("GET", "/api/v1/cabinets/it-lockout/overview", null).json();
         assertFalse(ov.path("codeEntryLockedUntil").isNull());
-        List<String> events = auditEvents("it-lockout", 9);
-        assertEquals(List.of("close", "wrong_code", "wrong_code", "wrong_code", "wrong_code", "wrong_code", "lockout",
-                "refused_locked"), events.subList(events.size() - 8, events.size()));
+        assertEquals(8, ov.path("codeEntry").path("digits").asInt());
+        assertEquals("4 compartments need 7 digits", 7, ov.path("codeEntry").path("minimumDigits").asInt());
+        assertTrue(ov.toString(), ov.path("codeEntry").path("yearsToGuess").asDouble() >= 1);
+        List<String> events = auditEvents("it-lockout", 8);
+        assertEquals(List.of("wrong_code", "wrong_code", "wrong_code", "wrong_code", "wrong_code", "lockout",
+                "refused_locked"), events.subList(events.size() - 7, events.size()));
         String out = console(shell, "budayang:cabinets it-lockout");
-        assertTrue(out, out.contains("code entry locked until") && out.contains("refused_locked"));
+        assertTrue(out, out.contains("next code from") && out.contains("8 digits") && out.contains("refused_locked"));
+
+        // Meanwhile the ID card opens the other result at once: the code guard does not apply to it.
+        SimulatedDevice reader = sim("demo-03-idcard");
+        reader.script("card.id=" + LI);
+        reader.script("card=present");
+        Reply card = atTerminal("demo-03", pickups, "{\"method\": \"idcard\", \"wait\": 5}");
+        assertEquals(card.text(), 200, card.status());
+        assertEquals(carded[0], card.json().path("id").asLong());
+
+        // The guesser goes on while the citizen waits: refused unchecked, and the wait never grows.
+        // Once it is over the citizen's code is the next one the keypad takes, and it opens.
+        while (r.status() == 429) {
+            int left = Integer.parseInt(r.header("Retry-After"));
+            assertTrue(left + " s", left >= 1 && left <= retry);
+            if (left > 2) {
+                Reply guess = atTerminal("demo-03", pickups, "{\"code\": \"" + wrong + "\"}");
+                guess.error(429, "locked_out");
+                assertTrue(guess.header("Retry-After"), Integer.parseInt(guess.header("Retry-After")) <= left);
+            }
+            pause(Math.min(left, 5));
+            r = atTerminal("demo-03", pickups, "{\"code\": \"" + code + "\"}");
+        }
+        assertEquals(r.text(), 200, r.status());
+        assertEquals(coded[0], r.json().path("id").asLong());
+        // Within what the first 429 announced (≤ 60 s), give or take this loop's polling.
+        long waited = (System.nanoTime() - asked) / 1_000_000_000L;
+        assertTrue("waited " + waited + " s after Retry-After " + retry, waited <= retry + 2);
+        assertEquals("completed", caseStatus(byCode));
+        for (long[] p : List.of(coded, carded)) {
+            sim("it-bus").script("door.1." + (8 + p[1]) + "=closed");
+            awaitFree("it-lockout", (int) p[1]);
+        }
+    }
+
+    // ---- one case, one compartment ----------------------------------------------------------------
+
+    @Test
+    public void aCaseHoldsOneCompartmentAtATimeEvenWithTwoDropOffsAtOnce() throws Exception {
+        String[] citizen = submitted("demo-03", ZHANG);
+        String dropoffs = "/api/v1/cabinets/it-faults/dropoffs";
+        Reply r = asCitizen(citizen[0], "POST", dropoffs, "{\"case\": \"" + citizen[1] + "\", \"size\": \"S\"}");
+        assertEquals(r.text(), 201, r.status());
+        long first = r.json().path("id").asLong();
+        int n = r.json().path("compartment").asInt();
+        for (String size : List.of("S", "M")) {
+            JsonNode e = asCitizen(citizen[0], "POST", dropoffs, "{\"case\": \"" + citizen[1] + "\", \"size\": \"" + size
+                    + "\"}").error(409, "compartment_limit");
+            String message = e.path("message").asText();
+            assertTrue(message, message.contains(citizen[1]) && message.contains("at most 1")
+                    && message.contains("it-faults compartment " + n));
+        }
+        for (JsonNode c : get("/api/v1/cabinets/it-faults").json().path("compartments")) {
+            assertEquals(c.toString(), c.path("number").asInt() == n ? "reserved" : "free", c.path("state").asText());
+        }
+
+        // Another case, two drop-offs at the same moment: one door opens, the other gets 409.
+        String[] other = submitted("demo-03", ZHANG);
+        String body = "{\"case\": \"" + other[1] + "\", \"size\": \"S\"}";
+        java.util.concurrent.CompletableFuture<Reply> a = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> asCitizen(other[0], "POST", dropoffs, body));
+        java.util.concurrent.CompletableFuture<Reply> b = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> asCitizen(other[0], "POST", dropoffs, body));
+        List<Reply> both = List.of(a.get(30, java.util.concurrent.TimeUnit.SECONDS), b.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        List<Reply> won = both.stream().filter(x -> x.status() == 201).toList();
+        assertEquals(both.get(0).text() + " / " + both.get(1).text(), 1, won.size());
+        both.stream().filter(x -> x.status() != 201).findFirst().orElseThrow().error(409, "compartment_limit");
+        long second = won.get(0).json().path("id").asLong();
+        int m = won.get(0).json().path("compartment").asInt();
+
+        // Staff take both out again; then the compartments are free for the next test.
+        for (long[] p : List.of(new long[] { first, n }, new long[] { second, m })) {
+            sim("it-bus").script("door.1." + p[1] + "=closed");
+            awaitParcel(p[0], "stored");
+        }
+        for (String number : List.of(citizen[1], other[1])) {
+            Reply out = asStaff("POST", "/api/v1/cabinets/it-faults/pickups", "{\"case\": \"" + number + "\"}");
+            assertEquals(out.text(), 200, out.status());
+        }
+        for (int c : List.of(n, m)) {
+            sim("it-bus").script("door.1." + c + "=closed");
+            awaitFree("it-faults", c);
+        }
     }
 
     // ---- the board does not cooperate -------------------------------------------------------------
@@ -547,6 +662,17 @@ public class LockerIT extends ItSupport {
         asCitizen(citizen[0], "POST", "/api/v1/cabinets/demo-c1/dropoffs", body).error(403, "wrong_terminal");
         asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
                 + "\", \"size\": \"XL\"}").error(400, "invalid_field");
+        // Exactly the documented sizes: "s" is not mended into "S".
+        JsonNode size = asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
+                + "\", \"size\": \"s\"}").error(400, "invalid_field");
+        assertTrue(size.toString(), size.path("message").asText().contains("S, M, L"));
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
+                + "\", \"size\": \" S\"}").error(400, "invalid_field");
+        asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
+                + "\", \"size\": \"S\", \"phone\": \" 13912345678\"}").error(400, "invalid_field");
+        JsonNode longCase = asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \""
+                + "X".repeat(5000) + "\", \"size\": \"S\"}").error(400, "invalid_field");
+        assertTrue("not echoed in full", longCase.path("message").asText().length() < 200);
         asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
                 + "\", \"size\": \"S\", \"phone\": \"12345\"}").error(400, "invalid_field");
         asCitizen(citizen[0], "POST", "/api/v1/cabinets/it-faults/dropoffs", "{\"case\": \"" + citizen[1]
@@ -563,11 +689,21 @@ public class LockerIT extends ItSupport {
         json("POST", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"123456\"}").error(401, "terminal_unauthorized");
         atTerminal("demo-01", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"123456\"}").error(401, "terminal_unauthorized");
         atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"12345\"}").error(400, "invalid_field");
+        // it-faults (6 compartments) takes no code shorter than 7 digits, and none with blanks.
+        atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \"123456\"}").error(400, "invalid_field");
+        atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"code\": \" 12345678\"}").error(400, "invalid_field");
+        atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"method\": \"idcard\", \"wait\": 1.5}")
+                .error(400, "invalid_field");
         atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{}").error(400, "invalid_field");
         atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "{\"method\": \"face\"}").error(400, "invalid_field");
         atTerminal("demo-03", "/api/v1/cabinets/it-faults/pickups", "not json").error(400, "malformed_json");
         atTerminal("demo-03", "/api/v1/cabinets/nope/pickups", "{\"code\": \"123456\"}").error(404, "not_found");
         asStaff("POST", "/api/v1/cabinets/it-faults/pickups", "{\"case\": \"" + citizen[1] + "\"}").error(404, "no_parcel");
+        admin("POST", "/api/v1/cabinets/it-faults/compartments/3/open", "{\"reason\": \"" + "x".repeat(201) + "\"}")
+                .error(400, "invalid_field");
+        admin("POST", "/api/v1/cabinets/it-faults/compartments/3/open", "{\"reason\": \"two\\nlines\"}")
+                .error(400, "invalid_field");
+        assertTrue(auditEvents("it-faults", 50).stream().noneMatch(e -> e.equals("wrong_code")));
         for (JsonNode c : get("/api/v1/cabinets/it-faults").json().path("compartments")) {
             assertEquals(c.toString(), "free", c.path("state").asText());
         }

@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * One line of a cabinet's audit log. Never contains a code or an unmasked phone or ID number.
  *
- * @param compartment null for events of the whole cabinet (wrong code, lock-out)
+ * @param compartment null for events of the whole cabinet (wrong code, waiting after wrong codes)
  * @param terminal the cabinet's terminal, where the door or keypad is
  * @param actor who caused it: {@code citizen:<masked id>}, {@code staff:<user>}, {@code admin:<user>},
  *        {@code code}, {@code idcard:<masked id>} or {@code system}

@@ -18,9 +18,14 @@ public enum AuditEvent {
     WRONG_CODE,
     /** A code of a parcel whose code has expired. */
     EXPIRED_CODE,
-    /** Too many wrong codes: code entry at this cabinet is locked for a while. */
+    /** A code that was already used (its parcel is out); not counted as a wrong code. */
+    USED_CODE,
+    /**
+     * The free wrong codes at this cabinet are used up: from now on each code waits (at most
+     * {@code code.wait.seconds}, 60) after the last wrong one. Audited once when the waiting starts.
+     */
     LOCKOUT,
-    /** A code entered while code entry is locked (right or wrong, it is not checked). */
+    /** A code entered before that wait was over: not checked (right or wrong), nothing changed. */
     REFUSED_LOCKED,
     /** An admin opened a door by hand, with a reason. */
     MANUAL_OPEN,

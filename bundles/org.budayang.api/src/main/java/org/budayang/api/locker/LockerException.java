@@ -2,8 +2,8 @@ package org.budayang.api.locker;
 
 /**
  * A locker request that could not be carried out. Unless {@link #kind()} says otherwise nothing
- * was changed; refusals that matter (wrong codes, lock-outs, doors that did not open) are in the
- * audit log.
+ * was changed; refusals that matter (wrong codes, codes refused during a wait, doors that did not
+ * open) are in the audit log.
  */
 public class LockerException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -17,9 +17,15 @@ public class LockerException extends RuntimeException {
         FORBIDDEN,
         /** The code was right but has expired. */
         GONE,
-        /** Code entry at this cabinet is locked after too many wrong codes; see {@link #retryAfterSeconds()}. */
+        /**
+         * A code entered too early: after wrong codes the cabinet takes the next code only after a
+         * wait of at most 60 s; see {@link #retryAfterSeconds()}.
+         */
         LOCKED_OUT,
-        /** The state does not allow it (no free compartment, a door command already under way, door stuck). */
+        /**
+         * The state does not allow it (no free compartment, the case already holds its compartments,
+         * a code already used, a door command already under way, door stuck).
+         */
         CONFLICT,
         /** A device is offline or did not answer (lock board, ID-card reader). */
         UNAVAILABLE
@@ -52,7 +58,10 @@ public class LockerException extends RuntimeException {
         return code;
     }
 
-    /** For {@link Kind#LOCKED_OUT}: seconds until code entry opens again; 0 otherwise. */
+    /**
+     * For {@link Kind#LOCKED_OUT}: seconds until the cabinet takes the next code (at most 60); for a
+     * wrong code that makes the next one wait, that wait; 0 otherwise.
+     */
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }

@@ -38,7 +38,9 @@ public interface LockerService {
      * @param phone the citizen's mobile for the result SMS later; may be null
      * @throws LockerException FORBIDDEN ({@code wrong_terminal}) when the session is not at the
      *         cabinet's terminal; NOT_FOUND for a case that is not theirs; CONFLICT
-     *         ({@code case_closed}) for a case past acceptance, ({@code no_free_compartment})
+     *         ({@code case_closed}) for a case past acceptance, ({@code compartment_limit}) when the
+     *         case already holds {@code max.compartments.per.case} compartments with its materials,
+     *         ({@code no_free_compartment}); INVALID for a malformed case number or phone
      */
     Parcel depositMaterials(String cabinet, CitizenSession session, String caseNumber, Size size, String phone);
 
@@ -48,16 +50,22 @@ public interface LockerService {
      *
      * @param phone the citizen's mobile; null to use the one given at drop-off or in the form
      * @throws LockerException FORBIDDEN for staff of another department; CONFLICT
-     *         ({@code not_approved}) unless the case is approved or result-ready
+     *         ({@code not_approved}) unless the case is approved or result-ready,
+     *         ({@code compartment_limit}) when the case already holds
+     *         {@code max.compartments.per.result} compartments with its result
      */
     Parcel depositResult(String cabinet, Staff staff, String caseNumber, Size size, String phone);
 
     /**
      * Opens the compartment whose parcel has this pickup code (staff or citizen). The code works
-     * once; after {@code lockout.attempts} wrong codes code entry at the cabinet is locked.
+     * once. After {@code code.free.attempts} wrong codes at the cabinet, each further code is taken
+     * only {@code code.wait.seconds} (at most 60) after the last wrong one; one entered earlier is
+     * refused unchecked, whether right or wrong.
      *
      * @throws LockerException FORBIDDEN ({@code wrong_code}), GONE ({@code code_expired}),
-     *         LOCKED_OUT ({@code locked_out})
+     *         CONFLICT ({@code code_used}: the code already opened its compartment; not counted as
+     *         wrong), LOCKED_OUT ({@code locked_out}, with the seconds to wait), INVALID (not digits,
+     *         or shorter than the cabinet's codes)
      */
     Parcel pickupWithCode(String cabinet, String code);
 
@@ -85,7 +93,7 @@ public interface LockerService {
      */
     Compartment setOutOfService(String cabinet, int compartment, boolean outOfService, String admin, String reason);
 
-    /** Occupancy, doors open, the lock-out and the newest audit entries. */
+    /** Occupancy, doors open, the code guard and the newest audit entries. */
     Overview overview(String cabinet, int recentAudit);
 
     /** The newest audit entries of a cabinet first. */

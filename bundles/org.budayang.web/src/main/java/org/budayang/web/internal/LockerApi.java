@@ -26,6 +26,7 @@ import org.budayang.api.locker.Parcel;
 import org.budayang.api.locker.Size;
 import org.budayang.api.locker.Staff;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -37,8 +38,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>Drop-offs: a citizen (Bearer session at the cabinet's terminal) hands in materials; staff
  * (Basic, {@code staff-<department>}) put a result in.</li>
  * <li>Pickups: by code or ID card only from the cabinet's own terminal ({@code X-Terminal-Token}:
- * the keypad and the reader are there, and a remote caller cannot guess codes or trip the
- * lock-out); staff also with their login.</li>
+ * the keypad and the reader are there, and a remote caller cannot guess codes or make the
+ * keypad wait); staff also with their login.</li>
  * <li>Admin ({@code hall-admin}): overview, audit, open by hand with a reason, out of service.</li>
  * </ul>
  */
@@ -185,15 +186,17 @@ final class LockerApi {
                 if (body.has("method")) {
                     throw ApiException.invalid("give either 'code' or 'method', not both");
                 }
-                parcel = s.pickupWithCode(cabinet, Json.string(body, "code", "code").strip());
+                // Exactly as typed: the keypad sends digits only, anything else is refused, not mended.
+                parcel = s.pickupWithCode(cabinet, Json.string(body, "code", "code"));
             } else if (body.has("method")) {
                 String method = Json.string(body, "method", "method");
                 if (!method.equals("idcard")) {
-                    throw ApiException.invalid("field 'method': '" + method + "' is not idcard");
+                    throw ApiException.invalid("field 'method': the only method is idcard");
                 }
                 Duration wait = null;
                 if (body.has("wait")) {
-                    if (!body.get("wait").canConvertToInt() || body.get("wait").intValue() < 1 || body.get("wait").intValue() > 60) {
+                    JsonNode w = body.get("wait");
+                    if (!w.isIntegralNumber() || !w.canConvertToInt() || w.intValue() < 1 || w.intValue() > 60) {
                         throw ApiException.invalid("field 'wait': seconds to wait for the card, 1..60");
                     }
                     wait = Duration.ofSeconds(body.get("wait").intValue());
@@ -239,16 +242,21 @@ final class LockerApi {
         return new Staff(caller.user(), depts);
     }
 
+    /** Exactly one of the sizes as documented ({@code S}, {@code M}, {@code L}): "s" or " S" is refused, not mended. */
     private static Size size(ObjectNode body) {
-        try {
-            return Size.parse(Json.string(body, "size", "size"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid("field 'size': " + e.getMessage());
+        String text = Json.string(body, "size", "size");
+        for (Size s : Size.values()) {
+            if (s.name().equals(text)) {
+                return s;
+            }
         }
+        throw ApiException.invalid("field 'size': one of S, M, L (upper case), not '"
+                + (text.length() > 10 ? text.substring(0, 10) + "…" : text) + "'");
     }
 
+    /** Absent or null: none given. The service checks the format exactly (no trimming). */
     private static String phone(ObjectNode body) {
-        return body.hasNonNull("phone") ? Json.string(body, "phone", "phone").strip() : null;
+        return body.hasNonNull("phone") ? Json.string(body, "phone", "phone") : null;
     }
 
     private static int number(String text) {
@@ -282,7 +290,10 @@ final class LockerApi {
 
     // ---- errors -------------------------------------------------------------------------------
 
-    /** Status per refusal; a lock-out carries {@code Retry-After}. */
+    /**
+     * Status per refusal; a code entered too early (429), or a wrong one that makes the next code
+     * wait, carries {@code Retry-After} (at most 60 s).
+     */
     static void error(HttpServletResponse resp, LockerException e) throws IOException {
         int status = switch (e.kind()) {
             case NOT_FOUND -> 404;
@@ -378,6 +389,11 @@ final class LockerApi {
         }
         o.put("doorsOpen", ov.doorsOpen());
         put(o, "codeEntryLockedUntil", ov.codeEntryLockedUntil());
+        ObjectNode codes = o.putObject("codeEntry");
+        codes.put("digits", ov.codeEntry().digits());
+        codes.put("configuredDigits", ov.codeEntry().configuredDigits());
+        codes.put("minimumDigits", ov.codeEntry().minimumDigits());
+        codes.put("yearsToGuess", Math.round(ov.codeEntry().yearsToGuess() * 100) / 100.0);
         ArrayNode r = o.putArray("recent");
         ov.recent().forEach(e -> r.add(json(e)));
         return o;

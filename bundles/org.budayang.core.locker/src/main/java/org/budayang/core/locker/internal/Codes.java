@@ -16,19 +16,18 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Pickup codes: random digits from {@link SecureRandom}, kept only as a keyed hash
  * (HMAC-SHA256 of cabinet and code). A database copy alone does not reveal them: trying all
- * million six-digit codes needs the key, which lives in the configuration or the data folder.
+ * codes needs the key, which lives in the configuration or the data folder. How long a
+ * cabinet's codes are is {@link CodeGuard}'s business.
  */
 final class Codes {
     private final SecureRandom random;
     private final SecretKeySpec key;
-    private final int length;
 
-    Codes(byte[] key, int length, SecureRandom random) {
+    Codes(byte[] key, SecureRandom random) {
         if (key.length < 32) {
             throw new IllegalArgumentException("the code key needs at least 32 bytes");
         }
         this.key = new SecretKeySpec(key, "HmacSHA256");
-        this.length = length;
         this.random = random;
     }
 
@@ -51,12 +50,8 @@ final class Codes {
         return Base64.getDecoder().decode(Files.readString(keyFile).strip());
     }
 
-    int length() {
-        return length;
-    }
-
     /** A new code: {@code length} digits, each uniform (leading zeros allowed). */
-    String next() {
+    String next(int length) {
         char[] c = new char[length];
         for (int i = 0; i < length; i++) {
             c[i] = (char) ('0' + random.nextInt(10));

@@ -86,7 +86,7 @@ public final class LockerServiceImpl implements LockerService {
             return t;
         });
         lockers = new Lockers(new Db(db), outbox, cases, devices, settings,
-                new Codes(key, settings.codeLength(), new SecureRandom()), Clock.systemUTC(), watchers);
+                new Codes(key, new SecureRandom()), Clock.systemUTC(), watchers);
         doors = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "budayang-locker-doors");
             t.setDaemon(true);
@@ -94,9 +94,16 @@ public final class LockerServiceImpl implements LockerService {
         });
         long every = settings.doorPoll().toMillis();
         doors.scheduleWithFixedDelay(lockers::tick, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("Lockers: codes of {} digits valid {} h, lock-out after {} wrong codes for {} s, doors polled every {} ms, "
-                + "staff phones for {}", settings.codeLength(), settings.codeValidity().toHours(), settings.lockoutAttempts(),
-                settings.lockout().toSeconds(), every, settings.staffPhones().keySet());
+        LOG.info("Lockers: codes of at least {} digits (more where a cabinet needs them) valid {} h; {} free wrong codes "
+                + "per cabinet, then each code waits up to {} s after the last wrong one; a case holds at most {} "
+                + "compartment(s) with materials and {} with its result; doors polled every {} ms, staff phones for {}",
+                settings.codeLength(), settings.codeValidity().toHours(), settings.freeAttempts(),
+                settings.codeWait().toSeconds(), settings.maxMaterials(), settings.maxResults(), every,
+                settings.staffPhones().keySet());
+        if (!settings.obsolete().isEmpty()) {
+            LOG.warn("Lockers: {} in etc/org.budayang.locker.cfg no longer apply (there is no cabinet-wide lock-out any "
+                    + "more): see code.free.attempts and code.wait.seconds", settings.obsolete());
+        }
     }
 
     @Deactivate

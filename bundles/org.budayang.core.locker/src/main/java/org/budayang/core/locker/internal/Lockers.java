@@ -2,6 +2,11 @@ package org.budayang.core.locker.internal;
 
 import static org.budayang.core.locker.internal.Db.instant;
 import static org.budayang.core.locker.internal.Db.update;
+import static org.budayang.core.locker.internal.Rows.COMPARTMENT_COLS;
+import static org.budayang.core.locker.internal.Rows.PARCEL_COLS;
+import static org.budayang.core.locker.internal.Rows.maskPhone;
+import static org.budayang.core.locker.internal.Rows.parcelRow;
+import static org.budayang.core.locker.internal.Rows.row;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,7 +44,6 @@ import org.budayang.api.locker.AuditEntry;
 import org.budayang.api.locker.AuditEvent;
 import org.budayang.api.locker.Cabinet;
 import org.budayang.api.locker.Compartment;
-import org.budayang.api.locker.CompartmentState;
 import org.budayang.api.locker.Direction;
 import org.budayang.api.locker.DoorAction;
 import org.budayang.api.locker.LockerException;
@@ -52,6 +56,8 @@ import org.budayang.api.locker.Size;
 import org.budayang.api.locker.Staff;
 import org.budayang.api.notify.Outbox;
 import org.budayang.api.notify.Sms;
+import org.budayang.core.locker.internal.Rows.ParcelRow;
+import org.budayang.core.locker.internal.Rows.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +94,7 @@ final class Lockers implements LockerService {
     static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(CHINA);
     private static final DateTimeFormatter SLIP_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(CHINA);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(CHINA);
     static final String SYSTEM = "system";
     static final String CODE_ACTOR = "code";
     static final String TOPIC_STAFF = "locker.staff-pickup";
@@ -95,17 +102,13 @@ final class Lockers implements LockerService {
     /** How long a request waits for another thread's work on the same compartment. */
     static final Duration BUSY_WAIT = Duration.ofSeconds(3);
 
-    private static final String COMPARTMENT_COLS = "c.cabinet_id, c.n, c.board, c.lock_no, c.size, c.state, c.parcel_id, "
-            + "c.door_action, c.door_actor, c.door_intent_at, c.door_opened_at, c.note";
-    private static final String PARCEL_COLS = "p.id, p.case_no, p.department, p.direction, p.state, p.cabinet_id, "
-            + "p.compartment, p.phone, p.created_at, p.stored_at, p.code_expires_at, p.collected_at, p.collected_by";
-
     private final Db db;
     private final Outbox outbox;
     private final CaseService cases;
     private final Devices devices;
     private final Settings settings;
     private final Codes codes;
+    private final CodeGuard guard;
     private final Clock clock;
     private final Map<String, CabinetSpec> cabinets = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
@@ -130,72 +133,8 @@ final class Lockers implements LockerService {
         this.devices = devices;
         this.settings = settings;
         this.codes = codes;
+        this.guard = new CodeGuard(settings.freeAttempts(), settings.codeWait());
         this.clock = clock;
-    }
-
-    // ---- rows ---------------------------------------------------------------------------------
-
-    /** A compartment row as stored. */
-    record Row(String cabinet, int n, int board, int lock, Size size, CompartmentState state, Long parcelId,
-            DoorAction door, String doorActor, Instant intentAt, Instant openedAt, String note) {
-    }
-
-    /** A parcel with what the API never shows: the phone in clear. */
-    private record ParcelRow(Parcel view, String phone) {
-        long id() {
-            return view.id();
-        }
-    }
-
-    private static Row row(ResultSet rs) throws SQLException {
-        long parcel = rs.getLong(7);
-        Long parcelId = rs.wasNull() ? null : parcel;
-        String door = rs.getString(8);
-        return new Row(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), Size.valueOf(rs.getString(5).strip()),
-                CompartmentState.valueOf(rs.getString(6)), parcelId, door == null ? null : DoorAction.valueOf(door),
-                rs.getString(9), instant(rs.getTimestamp(10)), instant(rs.getTimestamp(11)), rs.getString(12));
-    }
-
-    /** Reads {@link #PARCEL_COLS} starting at column {@code at}; null when the id is NULL (outer join). */
-    private static ParcelRow parcelRow(ResultSet rs, int at) throws SQLException {
-        long id = rs.getLong(at);
-        if (rs.wasNull()) {
-            return null;
-        }
-        String phone = rs.getString(at + 7);
-        Parcel p = new Parcel(id, rs.getString(at + 1), rs.getString(at + 2), Direction.valueOf(rs.getString(at + 3).strip()),
-                ParcelState.valueOf(rs.getString(at + 4)), rs.getString(at + 5), rs.getInt(at + 6), maskPhone(phone),
-                instant(rs.getTimestamp(at + 8)), instant(rs.getTimestamp(at + 9)), instant(rs.getTimestamp(at + 10)),
-                instant(rs.getTimestamp(at + 11)), rs.getString(at + 12));
-        return new ParcelRow(p, phone);
-    }
-
-    static String maskPhone(String phone) {
-        if (phone == null) {
-            return null;
-        }
-        return phone.length() == 11 ? phone.substring(0, 3) + "****" + phone.substring(7) : "*".repeat(phone.length());
-    }
-
-    private static Row row(Connection c, String cabinet, int n) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COMPARTMENT_COLS
-                + " FROM locker_compartment c WHERE c.cabinet_id = ? AND c.n = ?")) {
-            Db.bind(ps, cabinet, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? row(rs) : null;
-            }
-        }
-    }
-
-    private static ParcelRow parcelRow(Connection c, String where, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + PARCEL_COLS + " FROM locker_parcel p WHERE " + where
-                + " ORDER BY p.id")) {
-            Db.bind(ps, args);
-            ps.setMaxRows(1);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? parcelRow(rs, 1) : null;
-            }
-        }
     }
 
     private static String key(String cabinet, int n) {
@@ -209,15 +148,15 @@ final class Lockers implements LockerService {
      * configuration: new compartments start free; a compartment no longer configured is dropped
      * if it is empty, else kept (with its lock) until its parcel is out.
      *
+     * The cabinet's code length follows from its compartments ({@link CodeGuard#register}).
+     *
      * @return false if another configuration already uses this cabinet id
      */
-    boolean addCabinet(CabinetSpec spec, boolean replace) {
-        if (replace) {
-            cabinets.put(spec.id(), spec);
-        } else if (cabinets.putIfAbsent(spec.id(), spec) != null) {
+    synchronized boolean addCabinet(CabinetSpec spec, boolean replace) {
+        if (!replace && cabinets.containsKey(spec.id())) {
             return false;
         }
-        db.tx(c -> {
+        int compartments = db.tx(c -> {
             Map<Integer, Row> existing = new java.util.HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COMPARTMENT_COLS
                     + " FROM locker_compartment c WHERE c.cabinet_id = ?")) {
@@ -242,16 +181,23 @@ final class Lockers implements LockerService {
                             s.lock(), s.size());
                 }
             }
+            int kept = 0;
             for (Row r : existing.values()) {
                 if (r.parcelId() == null && r.door() == null) {
                     update(c, "DELETE FROM locker_compartment WHERE cabinet_id = ? AND n = ?", spec.id(), r.n());
+                    // Its used codes go with it: the guard counts at most one remembered code per compartment.
+                    update(c, "UPDATE locker_parcel SET code_hash = NULL WHERE cabinet_id = ? AND compartment = ? "
+                            + "AND state = 'COLLECTED'", spec.id(), r.n());
                 } else {
+                    kept++;
                     LOG.warn("Cabinet {} compartment {} is no longer configured but holds parcel {}: kept until emptied",
                             spec.id(), r.n(), r.parcelId());
                 }
             }
-            return null;
+            return spec.slots().size() + kept;
         });
+        guard.register(spec.id(), compartments, settings.codeLength());
+        cabinets.put(spec.id(), spec);
         LOG.info("Cabinet {} ({} compartments) in hall {} on lock device {}, terminal {}", spec.id(), spec.slots().size(),
                 spec.hall(), spec.lockDevice(), spec.terminal());
         return true;
@@ -334,8 +280,9 @@ final class Lockers implements LockerService {
             throw new LockerException(Kind.FORBIDDEN, "wrong_terminal", "materials for cabinet " + cab.id()
                     + " are handed in at its terminal " + cab.terminal() + "; this session is at " + session.terminal());
         }
-        checkPhone(phone);
-        requireSize(size);
+        Inputs.phone(phone);
+        Inputs.size(size);
+        Inputs.caseNumber(caseNumber);
         CaseRecord kase = cases.find(caseNumber).filter(k -> k.applicant().id().equals(session.person().id()))
                 .orElseThrow(() -> new LockerException(Kind.NOT_FOUND, "not_found", "no case " + caseNumber + " of yours"));
         if (kase.status() != CaseStatus.SUBMITTED && kase.status() != CaseStatus.ACCEPTED) {
@@ -348,8 +295,9 @@ final class Lockers implements LockerService {
     @Override
     public Parcel depositResult(String cabinet, Staff staff, String caseNumber, Size size, String phone) {
         CabinetSpec cab = spec(cabinet);
-        checkPhone(phone);
-        requireSize(size);
+        Inputs.phone(phone);
+        Inputs.size(size);
+        Inputs.caseNumber(caseNumber);
         CaseRecord kase = cases.find(caseNumber)
                 .orElseThrow(() -> new LockerException(Kind.NOT_FOUND, "not_found", "no case " + caseNumber));
         if (!staff.departments().contains(kase.department())) {
@@ -366,19 +314,6 @@ final class Lockers implements LockerService {
                     + " (none given at drop-off or in the form): give 'phone' so the citizen gets the pickup code");
         }
         return deposit(cab, kase, Direction.OUT, size, to, "staff:" + staff.user());
-    }
-
-    private static void requireSize(Size size) {
-        if (size == null) {
-            throw new LockerException(Kind.INVALID, "invalid_field", "a compartment size is S, M or L");
-        }
-    }
-
-    private static void checkPhone(String phone) {
-        if (phone != null && !phone.matches("1[3-9][0-9]{9}")) {
-            throw new LockerException(Kind.INVALID, "invalid_field",
-                    "field 'phone': a mobile number has 11 digits and starts with 13-19");
-        }
     }
 
     /** The phone the citizen gave when handing in materials, else the form's {@code phone} field. */
@@ -429,8 +364,8 @@ final class Lockers implements LockerService {
             if (state != DoorState.OPEN) {
                 db.tx(c -> {
                     Instant now = clock.instant();
-                    update(c, "UPDATE locker_parcel SET state = 'CANCELLED', slot = NULL WHERE id = ? AND state = 'DEPOSITING'",
-                            r.parcel());
+                    update(c, "UPDATE locker_parcel SET state = 'CANCELLED', slot = NULL, case_slot = NULL WHERE id = ? "
+                            + "AND state = 'DEPOSITING'", r.parcel());
                     update(c, "UPDATE locker_compartment SET state = 'OUT_OF_SERVICE', parcel_id = NULL, door_action = NULL, "
                             + "door_actor = NULL, door_intent_at = NULL, door_opened_at = NULL, note = ?, changed_at = ? "
                             + "WHERE cabinet_id = ? AND n = ? AND parcel_id = ?",
@@ -464,9 +399,12 @@ final class Lockers implements LockerService {
 
     /**
      * Gives a free compartment of the size to a new parcel, with the deposit intent, in one
-     * transaction. The compartment is marked busy for the caller, who must release it.
+     * transaction. The compartment is marked busy for the caller, who must release it. A case that
+     * already holds its compartments in this direction is refused before any is touched.
      */
     private Reservation reserve(CabinetSpec cab, CaseRecord kase, Direction dir, Size size, String phone, String actor) {
+        int limit = dir == Direction.IN ? settings.maxMaterials() : settings.maxResults();
+        CaseSlots.refuseAtLimit(db, kase.number(), dir, limit);
         List<int[]> candidates = db.read(c -> {
             List<int[]> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT n, board, lock_no FROM locker_compartment "
@@ -487,30 +425,7 @@ final class Lockers implements LockerService {
             }
             Long parcel;
             try {
-                parcel = db.tx(c -> {
-                    Instant now = clock.instant();
-                    // The state in the WHERE clause is what keeps one compartment from two parcels.
-                    if (update(c, "UPDATE locker_compartment SET state = 'RESERVED', door_action = 'DEPOSIT', door_actor = ?, "
-                            + "door_intent_at = ?, door_opened_at = NULL, changed_at = ? WHERE cabinet_id = ? AND n = ? "
-                            + "AND state = 'FREE' AND door_action IS NULL", actor, now, now, cab.id(), cand[0]) != 1) {
-                        return null;
-                    }
-                    long id;
-                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO locker_parcel (case_no, department, "
-                            + "direction, state, cabinet_id, compartment, slot, phone, created_at, created_by) "
-                            + "VALUES (?, ?, ?, 'DEPOSITING', ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                        Db.bind(ps, kase.number(), kase.department(), dir, cab.id(), cand[0], key, phone, now, actor);
-                        ps.executeUpdate();
-                        try (ResultSet keys = ps.getGeneratedKeys()) {
-                            keys.next();
-                            id = keys.getLong(1);
-                        }
-                    }
-                    update(c, "UPDATE locker_compartment SET parcel_id = ? WHERE cabinet_id = ? AND n = ?", id, cab.id(), cand[0]);
-                    audit(c, cab, cand[0], actor, AuditEvent.RESERVE, id, "size " + size + " for case " + kase.number()
-                            + " (" + dir + ")");
-                    return id;
-                });
+                parcel = reserveIn(cab, kase, dir, size, phone, actor, cand[0], limit);
             } catch (RuntimeException e) {
                 busy.remove(key);
                 throw e;
@@ -520,6 +435,8 @@ final class Lockers implements LockerService {
             }
             busy.remove(key);
         }
+        // The compartments may have been busy with another drop-off of this very case: say so, not "full".
+        CaseSlots.refuseAtLimit(db, kase.number(), dir, limit);
         List<String> free = db.read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT size FROM locker_compartment WHERE cabinet_id = ? "
@@ -538,8 +455,57 @@ final class Lockers implements LockerService {
                         + String.join(", ", free)));
     }
 
+    /**
+     * Reserves compartment {@code n} for a new parcel of the case; null if the compartment was
+     * taken meanwhile. The case's place ({@code case_slot}, unique) is taken in the same
+     * transaction: of two drop-offs racing for a case's last place the second waits for the first
+     * and finds it taken, and then is refused.
+     */
+    private Long reserveIn(CabinetSpec cab, CaseRecord kase, Direction dir, Size size, String phone, String actor, int n,
+            int limit) {
+        for (int round = 0;; round++) {
+            try {
+                return db.tx(c -> {
+                    String place = CaseSlots.free(c, kase.number(), dir, limit);
+                    if (place == null) {
+                        throw CaseSlots.limitReached(CaseSlots.held(c, kase.number(), dir), kase.number(), dir, limit);
+                    }
+                    Instant now = clock.instant();
+                    // The state in the WHERE clause is what keeps one compartment from two parcels.
+                    if (update(c, "UPDATE locker_compartment SET state = 'RESERVED', door_action = 'DEPOSIT', door_actor = ?, "
+                            + "door_intent_at = ?, door_opened_at = NULL, changed_at = ? WHERE cabinet_id = ? AND n = ? "
+                            + "AND state = 'FREE' AND door_action IS NULL", actor, now, now, cab.id(), n) != 1) {
+                        return null;
+                    }
+                    long id;
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO locker_parcel (case_no, department, "
+                            + "direction, state, cabinet_id, compartment, slot, case_slot, phone, created_at, created_by) "
+                            + "VALUES (?, ?, ?, 'DEPOSITING', ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                        Db.bind(ps, kase.number(), kase.department(), dir, cab.id(), n, key(cab.id(), n), place, phone, now,
+                                actor);
+                        CaseSlots.insert(ps);
+                        try (ResultSet keys = ps.getGeneratedKeys()) {
+                            keys.next();
+                            id = keys.getLong(1);
+                        }
+                    }
+                    update(c, "UPDATE locker_compartment SET parcel_id = ? WHERE cabinet_id = ? AND n = ?", id, cab.id(), n);
+                    audit(c, cab, n, actor, AuditEvent.RESERVE, id, "size " + size + " for case " + kase.number()
+                            + " (" + dir + ")");
+                    return id;
+                });
+            } catch (CaseSlots.Taken e) {
+                // Another drop-off of this case took that place and committed: look again.
+                if (round >= limit) {
+                    throw new IllegalStateException("case " + kase.number() + ": no place after " + round + " rounds", e);
+                }
+            }
+        }
+    }
+
     private static void releaseReservation(Connection c, CabinetSpec cab, int n, long parcel) throws SQLException {
-        update(c, "UPDATE locker_parcel SET state = 'CANCELLED', slot = NULL WHERE id = ? AND state = 'DEPOSITING'", parcel);
+        update(c, "UPDATE locker_parcel SET state = 'CANCELLED', slot = NULL, case_slot = NULL WHERE id = ? "
+                + "AND state = 'DEPOSITING'", parcel);
         update(c, "UPDATE locker_compartment SET state = 'FREE', parcel_id = NULL, door_action = NULL, door_actor = NULL, "
                 + "door_intent_at = NULL, door_opened_at = NULL WHERE cabinet_id = ? AND n = ? AND parcel_id = ? "
                 + "AND door_action = 'DEPOSIT'", cab.id(), n, parcel);
@@ -550,6 +516,10 @@ final class Lockers implements LockerService {
         ParcelRow p = parcelRow(c, "p.id = ?", r.parcelId());
         Instant now = clock.instant();
         Instant expires = now.plus(settings.codeValidity());
+        // A used code is remembered (to answer "already used") until the compartment gets its next
+        // parcel or its validity would have ended: at most one remembered code per compartment.
+        update(c, "UPDATE locker_parcel SET code_hash = NULL WHERE cabinet_id = ? AND state = 'COLLECTED' "
+                + "AND code_hash IS NOT NULL AND (compartment = ? OR code_expires_at <= ?)", cab.id(), r.n(), now);
         String code = newCode(c, cab, p.id(), now, expires);
         if (update(c, "UPDATE locker_compartment SET state = 'OCCUPIED', door_action = NULL, door_actor = NULL, "
                 + "door_intent_at = NULL, door_opened_at = NULL, changed_at = ? WHERE cabinet_id = ? AND n = ? "
@@ -582,15 +552,18 @@ final class Lockers implements LockerService {
         String sent = phones.isEmpty()
                 ? (p.view().direction() == Direction.IN ? "no staff phone configured for department " + p.view().department()
                         + ": no SMS (staff open it with their login)" : "no phone known: no SMS")
-                : "pickup code sent by SMS to " + String.join(", ", phones.stream().map(Lockers::maskPhone).toList());
+                : "pickup code sent by SMS to " + String.join(", ", phones.stream().map(Rows::maskPhone).toList());
         audit(c, cab, r.n(), actor, how.isEmpty() ? AuditEvent.CLOSE : AuditEvent.RECONCILE, p.id(),
                 how + "door closed: parcel stored; " + sent);
     }
 
-    /** Stores a fresh code's hash on the parcel; a code already out in this cabinet is drawn again. */
+    /**
+     * Stores a fresh code's hash on the parcel; a code already out in this cabinet, or a used one
+     * still remembered, is drawn again (the unique hash), so "already used" never hides a live code.
+     */
     private String newCode(Connection c, CabinetSpec cab, long parcel, Instant now, Instant expires) throws SQLException {
         for (int attempt = 0; attempt < 20; attempt++) {
-            String code = codes.next();
+            String code = codes.next(guard.entry(cab.id()).digits());
             try {
                 if (update(c, "UPDATE locker_parcel SET state = 'STORED', stored_at = ?, code_hash = ?, code_expires_at = ? "
                         + "WHERE id = ? AND state = 'DEPOSITING'", now, codes.hash(cab.id(), code), expires, parcel) != 1) {
@@ -632,62 +605,82 @@ final class Lockers implements LockerService {
     // ---- pickups ------------------------------------------------------------------------------
 
     private enum Check {
-        OK, WRONG, LOCKED, EXPIRED
+        OK, WRONG, TOO_EARLY, EXPIRED, USED
     }
 
-    private record CodeCheck(Check result, ParcelRow parcel, long retryAfter, int left) {
+    private record CodeCheck(Check result, ParcelRow parcel, CodeGuard.Wrong wrong, Instant next) {
     }
 
+    /**
+     * A code at the keypad. The guard decides first whether a code is taken now at all; only then
+     * is it looked up, so a code entered too early tells nothing about itself. Only a wrong code
+     * draws on the guard; an expired or already used one is answered as such without counting,
+     * and a right one opens.
+     */
     @Override
     public Parcel pickupWithCode(String cabinet, String code) {
         CabinetSpec cab = spec(cabinet);
-        if (code == null || !code.matches("[0-9]{6,12}")) {
-            throw new LockerException(Kind.INVALID, "invalid_field", "field 'code': a pickup code is " + codes.length()
-                    + " digits, as in the SMS");
-        }
+        Overview.CodeEntry entry = guard.entry(cab.id());
+        Inputs.code(code, entry.digits(), entry.minimumDigits(), cab.id());
         String hash = codes.hash(cab.id(), code);
         CodeCheck check = db.tx(c -> {
             Instant now = clock.instant();
-            Guard guard = guard(c, cab.id());
-            if (guard.lockedUntil() != null && guard.lockedUntil().isAfter(now)) {
-                audit(c, cab, null, CODE_ACTOR, AuditEvent.REFUSED_LOCKED, null, "code not checked: code entry is locked until "
-                        + SLIP_TIME.format(guard.lockedUntil()));
-                return new CodeCheck(Check.LOCKED, null, seconds(now, guard.lockedUntil()), 0);
+            CodeGuard.Bucket bucket = guard.lock(c, cab.id());
+            Instant next = guard.nextCodeAt(bucket, now);
+            if (next != null) {
+                audit(c, cab, null, CODE_ACTOR, AuditEvent.REFUSED_LOCKED, null, "code not checked: after wrong codes "
+                        + "the next one is taken from " + SECONDS.format(next));
+                return new CodeCheck(Check.TOO_EARLY, null, null, next);
             }
-            ParcelRow p = parcelRow(c, "p.cabinet_id = ? AND p.code_hash = ? AND p.state = 'STORED'", cab.id(), hash);
-            if (p == null) {
-                boolean fresh = guard.firstWrong() == null || !guard.firstWrong().plus(settings.lockoutWindow()).isAfter(now);
-                int count = fresh ? 1 : guard.wrong() + 1;
-                audit(c, cab, null, CODE_ACTOR, AuditEvent.WRONG_CODE, null, "wrong code " + count + " of "
-                        + settings.lockoutAttempts() + " allowed within " + settings.lockoutWindow().toMinutes() + " min");
-                if (count >= settings.lockoutAttempts()) {
-                    Instant until = now.plus(settings.lockout());
-                    update(c, "UPDATE locker_guard SET wrong_count = 0, first_wrong_at = NULL, locked_until = ? "
-                            + "WHERE cabinet_id = ?", until, cab.id());
-                    audit(c, cab, null, SYSTEM, AuditEvent.LOCKOUT, null, count + " wrong codes: code entry locked until "
-                            + SLIP_TIME.format(until));
-                    return new CodeCheck(Check.LOCKED, null, settings.lockout().toSeconds(), 0);
+            // The hash is unique per cabinet: a stored parcel's (live or expired) or a remembered used one.
+            ParcelRow p = parcelRow(c, "p.cabinet_id = ? AND p.code_hash = ?", cab.id(), hash);
+            if (p != null && p.view().state() == ParcelState.STORED) {
+                if (!p.view().codeExpiresAt().isAfter(now)) {
+                    audit(c, cab, p.view().compartment(), CODE_ACTOR, AuditEvent.EXPIRED_CODE, p.id(), "code expired at "
+                            + SLIP_TIME.format(p.view().codeExpiresAt()));
+                    return new CodeCheck(Check.EXPIRED, p, null, null);
                 }
-                update(c, "UPDATE locker_guard SET wrong_count = ?, first_wrong_at = ? WHERE cabinet_id = ?", count,
-                        fresh ? now : guard.firstWrong(), cab.id());
-                return new CodeCheck(Check.WRONG, null, 0, settings.lockoutAttempts() - count);
+                return new CodeCheck(Check.OK, p, null, null);
             }
-            if (!p.view().codeExpiresAt().isAfter(now)) {
-                audit(c, cab, p.view().compartment(), CODE_ACTOR, AuditEvent.EXPIRED_CODE, p.id(), "code expired at "
-                        + SLIP_TIME.format(p.view().codeExpiresAt()));
-                return new CodeCheck(Check.EXPIRED, p, 0, 0);
+            if (p != null && p.view().state() == ParcelState.COLLECTED && p.view().codeExpiresAt().isAfter(now)) {
+                audit(c, cab, p.view().compartment(), CODE_ACTOR, AuditEvent.USED_CODE, p.id(), "code already used at "
+                        + SLIP_TIME.format(p.view().collectedAt()) + "; not counted as wrong");
+                return new CodeCheck(Check.USED, p, null, null);
             }
-            update(c, "UPDATE locker_guard SET wrong_count = 0, first_wrong_at = NULL WHERE cabinet_id = ?", cab.id());
-            return new CodeCheck(Check.OK, p, 0, 0);
+            CodeGuard.Wrong w = guard.wrong(bucket, now);
+            guard.save(c, cab.id(), w.bucket());
+            audit(c, cab, null, CODE_ACTOR, AuditEvent.WRONG_CODE, null, w.nextCodeAt() == null
+                    ? "wrong code; " + w.freeLeft() + " more before codes wait"
+                    : "wrong code; the next one is taken from " + SECONDS.format(w.nextCodeAt()));
+            if (w.waitingStarts()) {
+                audit(c, cab, null, SYSTEM, AuditEvent.LOCKOUT, null, guard.freeAttempts() + " free wrong codes used up: "
+                        + "each further code waits up to " + guard.waitAfterWrong().toSeconds() + " s after the last "
+                        + "wrong one; next from " + SECONDS.format(w.nextCodeAt()));
+            }
+            return new CodeCheck(Check.WRONG, null, w, null);
         });
+        Instant now = clock.instant();
         switch (check.result()) {
-            case LOCKED:
-                throw new LockerException(Kind.LOCKED_OUT, "locked_out", "code entry at cabinet " + cab.id()
-                        + " is locked after " + settings.lockoutAttempts() + " wrong codes; try again in "
-                        + check.retryAfter() + " s", check.retryAfter());
-            case WRONG:
-                throw new LockerException(Kind.FORBIDDEN, "wrong_code", "wrong code; " + check.left()
-                        + " more wrong codes lock code entry at this cabinet");
+            case TOO_EARLY: {
+                long s = CodeGuard.secondsUntil(now, check.next());
+                throw new LockerException(Kind.LOCKED_OUT, "locked_out", "after wrong codes cabinet " + cab.id()
+                        + " takes the next code in " + s + " s; a code entered before is not checked. A result can "
+                        + "also be picked up with the ID card", s);
+            }
+            case WRONG: {
+                CodeGuard.Wrong w = check.wrong();
+                if (w.nextCodeAt() == null) {
+                    throw new LockerException(Kind.FORBIDDEN, "wrong_code", "wrong code; after " + w.freeLeft()
+                            + " more wrong codes each code waits up to " + guard.waitAfterWrong().toSeconds() + " s");
+                }
+                long s = CodeGuard.secondsUntil(now, w.nextCodeAt());
+                throw new LockerException(Kind.FORBIDDEN, "wrong_code", "wrong code; the next code is taken in " + s
+                        + " s", s);
+            }
+            case USED:
+                throw new LockerException(Kind.CONFLICT, "code_used", "this code was already used at "
+                        + SLIP_TIME.format(check.parcel().view().collectedAt()) + " (China time) and opens nothing now: a "
+                        + "code works once. If something is missing, ask the hall staff");
             case EXPIRED:
                 throw new LockerException(Kind.GONE, "code_expired", "this code expired at "
                         + SLIP_TIME.format(check.parcel().view().codeExpiresAt()) + " (China time); "
@@ -698,42 +691,10 @@ final class Lockers implements LockerService {
         }
     }
 
-    /** Wrong codes at a cabinet since {@code firstWrong}, and the lock-out. */
-    private record Guard(Instant firstWrong, Instant lockedUntil, int wrong) {
-    }
-
-    /** The cabinet's guard row, locked for the rest of this transaction. */
-    private static Guard guard(Connection c, String cabinet) throws SQLException {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            // An update takes the row's lock, so concurrent code entries at one cabinet count one by one.
-            if (update(c, "UPDATE locker_guard SET wrong_count = wrong_count WHERE cabinet_id = ?", cabinet) == 1) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT first_wrong_at, locked_until, wrong_count FROM locker_guard WHERE cabinet_id = ?")) {
-                    Db.bind(ps, cabinet);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return new Guard(instant(rs.getTimestamp(1)), instant(rs.getTimestamp(2)), rs.getInt(3));
-                    }
-                }
-            }
-            try {
-                update(c, "INSERT INTO locker_guard (cabinet_id, wrong_count) VALUES (?, 0)", cabinet);
-            } catch (SQLException e) {
-                if (!Db.duplicate(e)) {
-                    throw e;
-                }
-            }
-        }
-        throw new IllegalStateException("the code guard of cabinet " + cabinet + " cannot be read");
-    }
-
-    private static long seconds(Instant now, Instant until) {
-        return Math.max(1, (Duration.between(now, until).toMillis() + 999) / 1000);
-    }
-
     @Override
     public Parcel pickupByStaff(String cabinet, Staff staff, String caseNumber) {
         CabinetSpec cab = spec(cabinet);
+        Inputs.caseNumber(caseNumber);
         ParcelRow p = db.read(c -> parcelRow(c, "p.cabinet_id = ? AND p.case_no = ? AND p.direction = 'IN' "
                 + "AND p.state = 'STORED'", cab.id(), caseNumber));
         if (p == null) {
@@ -850,7 +811,7 @@ final class Lockers implements LockerService {
         Instant now = clock.instant();
         if (update(c, "UPDATE locker_compartment SET door_opened_at = ? WHERE cabinet_id = ? AND n = ? "
                 + "AND door_action = 'PICKUP' AND parcel_id = ? AND door_opened_at IS NULL", now, cab.id(), r.n(), p.id()) != 1
-                || update(c, "UPDATE locker_parcel SET state = 'COLLECTED', slot = NULL, code_hash = NULL, collected_at = ?, "
+                || update(c, "UPDATE locker_parcel SET state = 'COLLECTED', slot = NULL, case_slot = NULL, collected_at = ?, "
                         + "collected_by = ? WHERE id = ? AND state = 'STORED'", now, actor, p.id()) != 1) {
             throw new IllegalStateException("compartment " + key(cab.id(), r.n()) + " changed while its door opened");
         }
@@ -923,11 +884,8 @@ final class Lockers implements LockerService {
     @Override
     public Compartment openByHand(String cabinet, int n, String admin, String reason) {
         CabinetSpec cab = spec(cabinet);
-        if (reason == null || reason.isBlank()) {
-            throw new LockerException(Kind.INVALID, "invalid_field", "field 'reason': say why the door is opened by hand");
-        }
+        String why = Inputs.reason(reason, "the door is opened by hand");
         String actor = "admin:" + admin;
-        String why = reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip();
         existing(cab, n);
         LockBoard board = board(cab);
         String key = key(cab.id(), n);
@@ -986,10 +944,7 @@ final class Lockers implements LockerService {
         CabinetSpec cab = spec(cabinet);
         existing(cab, n);
         String actor = "admin:" + admin;
-        if (out && (reason == null || reason.isBlank())) {
-            throw new LockerException(Kind.INVALID, "invalid_field", "field 'reason': say why it is out of service");
-        }
-        String note = reason == null ? null : (reason.strip().length() > 500 ? reason.strip().substring(0, 500) : reason.strip());
+        String note = out || reason != null ? Inputs.reason(reason, "it is out of service") : null;
         String key = key(cab.id(), n);
         if (!acquire(key)) {
             throw busyCompartment(cab, n);
@@ -1040,18 +995,8 @@ final class Lockers implements LockerService {
         }
         Map<Size, Overview.Occupancy> occupancy = new EnumMap<>(Size.class);
         counts.forEach((s, k) -> occupancy.put(s, new Overview.Occupancy(k[0], k[1], k[2], k[3], k[4])));
-        Instant locked = db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT locked_until FROM locker_guard WHERE cabinet_id = ?")) {
-                Db.bind(ps, cab.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? instant(rs.getTimestamp(1)) : null;
-                }
-            }
-        });
-        if (locked != null && !locked.isAfter(clock.instant())) {
-            locked = null;
-        }
-        return new Overview(view, occupancy, doors, locked, audit(cabinet, recentAudit));
+        Instant next = db.read(c -> guard.nextCodeAt(CodeGuard.read(c, cab.id()), clock.instant()));
+        return new Overview(view, occupancy, doors, next, guard.entry(cab.id()), audit(cabinet, recentAudit));
     }
 
     @Override

@@ -12,13 +12,24 @@ import org.budayang.api.notify.Sms;
  * The locker settings (PID {@code org.budayang.locker}). Staff phones are keys
  * {@code staff.<department>} with one or more mobile numbers, comma separated; the SMS with the
  * staff pickup code goes to each.
+ *
+ * @param codeLength digits of new codes; a cabinet raises it when it is too short there ({@link CodeGuard})
+ * @param freeAttempts wrong codes in a row at one cabinet before codes must wait
+ * @param codeWait how long after the last wrong code the next one is taken, once the free ones are used up
+ * @param maxMaterials compartments one case may hold at once with the citizen's materials
+ * @param maxResults compartments one case may hold at once with the department's result
+ * @param obsolete keys of earlier versions that are set but no longer mean anything
  */
-record Settings(int codeLength, Duration codeValidity, int lockoutAttempts, Duration lockout, Duration lockoutWindow,
-        Duration doorPoll, Duration idCardWait, String codeKey, Map<String, List<String>> staffPhones) {
+record Settings(int codeLength, Duration codeValidity, int freeAttempts, Duration codeWait, int maxMaterials,
+        int maxResults, Duration doorPoll, Duration idCardWait, String codeKey, Map<String, List<String>> staffPhones,
+        List<String> obsolete) {
+    /** The honest citizen's worst wait for a right code during an attack; never configurable above. */
+    static final int MAX_WAIT_SECONDS = 60;
 
     Settings {
         // Sorted, so the log lists departments the same way every start.
         staffPhones = java.util.Collections.unmodifiableMap(new TreeMap<>(staffPhones));
+        obsolete = List.copyOf(obsolete);
     }
 
     static Settings defaults() {
@@ -31,13 +42,14 @@ record Settings(int codeLength, Duration codeValidity, int lockoutAttempts, Dura
      * @throws IllegalArgumentException for a value out of range or a malformed phone number
      */
     static Settings from(Map<String, ?> p) {
-        int length = integer(p, "code.length", 6, 6, 12);
+        int length = integer(p, "code.length", 8, 6, 12);
         Duration validity = Duration.ofHours(integer(p, "code.validity.hours", 72, 1, 24 * 90));
-        int attempts = integer(p, "lockout.attempts", 5, 1, 100);
-        Duration lockout = Duration.ofSeconds(integer(p, "lockout.seconds", 300, 1, 86_400));
-        Duration window = Duration.ofSeconds(integer(p, "lockout.window.seconds", 900, 1, 86_400));
+        int free = integer(p, "code.free.attempts", 5, 1, 10);
+        Duration wait = Duration.ofSeconds(integer(p, "code.wait.seconds", MAX_WAIT_SECONDS, 1, MAX_WAIT_SECONDS));
+        int materials = integer(p, "max.compartments.per.case", 1, 1, 20);
+        int results = integer(p, "max.compartments.per.result", 1, 1, 20);
         Duration poll = Duration.ofMillis(integer(p, "door.poll.millis", 500, 10, 60_000));
-        Duration wait = Duration.ofSeconds(integer(p, "idcard.wait.seconds", 15, 1, 120));
+        Duration cardWait = Duration.ofSeconds(integer(p, "idcard.wait.seconds", 15, 1, 120));
         Object key = p.get("code.key");
         Map<String, List<String>> phones = new TreeMap<>();
         for (Map.Entry<String, ?> e : p.entrySet()) {
@@ -60,8 +72,10 @@ record Settings(int codeLength, Duration codeValidity, int lockoutAttempts, Dura
             }
             phones.put(dept, List.copyOf(list));
         }
-        return new Settings(length, validity, attempts, lockout, window, poll, wait,
-                key == null ? "" : key.toString().strip(), phones);
+        List<String> obsolete = java.util.stream.Stream.of("lockout.attempts", "lockout.seconds", "lockout.window.seconds")
+                .filter(p::containsKey).toList();
+        return new Settings(length, validity, free, wait, materials, results, poll, cardWait,
+                key == null ? "" : key.toString().strip(), phones, obsolete);
     }
 
     List<String> staffPhones(String department) {

@@ -60,16 +60,24 @@ public class CabinetSpecTest {
 
     @Test
     public void settingsReadStaffPhonesAndRefuseBadValues() {
-        Settings s = Settings.from(Map.of("staff.tax", "13800000001, 13800000002", "code.length", "8",
-                "lockout.seconds", 60));
+        Settings s = Settings.from(Map.of("staff.tax", "13800000001, 13800000002", "code.length", "9",
+                "code.wait.seconds", 30, "lockout.seconds", "300"));
         assertEquals(List.of("13800000001", "13800000002"), s.staffPhones("tax"));
         assertEquals(List.of(), s.staffPhones("medical"));
-        assertEquals(8, s.codeLength());
-        assertEquals(60, s.lockout().toSeconds());
-        assertEquals(5, s.lockoutAttempts());
+        assertEquals(9, s.codeLength());
+        assertEquals(30, s.codeWait().toSeconds());
+        assertEquals(5, s.freeAttempts());
         assertEquals(72, s.codeValidity().toHours());
+        assertEquals("the old lock-out key is reported, not used", List.of("lockout.seconds"), s.obsolete());
+        Settings d = Settings.defaults();
+        assertEquals(8, d.codeLength());
+        assertEquals(60, d.codeWait().toSeconds());
+        assertEquals(1, d.maxMaterials());
+        assertEquals(1, d.maxResults());
+        // A wait above 60 s would keep an honest citizen out longer than promised: refused.
         for (Map<String, String> bad : List.of(Map.of("staff.tax", "12345"), Map.of("code.length", "4"),
-                Map.of("lockout.attempts", "many"))) {
+                Map.of("code.wait.seconds", "61"), Map.of("code.free.attempts", "0"), Map.of("code.free.attempts", "many"),
+                Map.of("max.compartments.per.case", "0"), Map.of("max.compartments.per.result", "21"))) {
             try {
                 Settings.from(bad);
                 fail(bad.toString());

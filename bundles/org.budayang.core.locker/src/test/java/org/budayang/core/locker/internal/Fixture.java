@@ -38,6 +38,10 @@ import org.budayang.api.device.ReceiptPrinter;
 import org.budayang.api.identity.CitizenSession;
 import org.budayang.api.identity.Person;
 import org.budayang.api.identity.ResidentId;
+import org.budayang.api.locker.Compartment;
+import org.budayang.api.locker.LockerException;
+import org.budayang.api.locker.Parcel;
+import org.budayang.api.locker.Size;
 import org.budayang.api.notify.Outbox;
 import org.budayang.api.notify.OutboxEntry;
 import org.budayang.api.notify.Sms;
@@ -68,6 +72,8 @@ final class Fixture {
     final FakeReader reader = new FakeReader();
     final FakePrinter printer = new FakePrinter();
     boolean boardOnline = true;
+    /** Where new codes' digits come from; a test may script it. */
+    SecureRandom random = new SecureRandom();
     Settings settings;
     Lockers lockers;
 
@@ -117,9 +123,52 @@ final class Fixture {
             public Optional<ReceiptPrinter> printer(String terminal) {
                 return terminal.equals("demo-01") ? Optional.of(printer) : Optional.empty();
             }
-        }, settings, new Codes(KEY, settings.codeLength(), new SecureRandom()), clock, watchers);
+        }, settings, new Codes(KEY, random), clock, watchers);
         lockers.addCabinet(c1(), false);
         return lockers;
+    }
+
+    // ---- what the locker tests share ----------------------------------------------------------------
+
+    /** A tax case of 张三 with a phone in the form. */
+    String taxCase(CaseStatus status) {
+        return cases.create(ZHANG, "tax", status, "{\"phone\": \"13700000000\"}");
+    }
+
+    /** 张三 drops materials of the case into an S compartment of c1 and shuts the door; returns the parcel. */
+    Parcel dropMaterials(String number) {
+        Parcel p = lockers.depositMaterials("c1", session(ZHANG, "demo-01"), number, Size.S, CITIZEN_PHONE);
+        shut(p);
+        return lockers.parcel(p.id()).orElseThrow();
+    }
+
+    /** Staff put the case's result into c1 and shut the door; the citizen's code goes to 13700000000. */
+    Parcel dropResult(String number, Size size) {
+        Parcel p = lockers.depositResult("c1", new org.budayang.api.locker.Staff("taxstaff", java.util.Set.of("tax")),
+                number, size, null);
+        shut(p);
+        return lockers.parcel(p.id()).orElseThrow();
+    }
+
+    /** The door of the parcel's compartment shuts, and the watcher sees it. */
+    void shut(Parcel p) {
+        Compartment c = compartment(p.compartment());
+        board.close(c.board(), c.lock());
+        lockers.tick();
+    }
+
+    Compartment compartment(int n) {
+        return lockers.cabinet("c1").orElseThrow().compartments().stream().filter(c -> c.number() == n).findFirst()
+                .orElseThrow();
+    }
+
+    static LockerException refused(Runnable r) {
+        try {
+            r.run();
+        } catch (LockerException e) {
+            return e;
+        }
+        throw new AssertionError("expected a refusal");
     }
 
     CitizenSession session(String id, String terminal) {

@@ -43,30 +43,19 @@ public class LockersTest {
     }
 
     private String taxCase(CaseStatus status) {
-        return f.cases.create(ZHANG, "tax", status, "{\"phone\": \"13700000000\"}");
+        return f.taxCase(status);
     }
 
-    /** Citizen drops materials into an S compartment and shuts the door; returns the parcel. */
     private Parcel dropMaterials(String number) {
-        Parcel p = f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"), number, Size.S, CITIZEN_PHONE);
-        Compartment c = compartment(p.compartment());
-        f.board.close(c.board(), c.lock());
-        f.lockers.tick();
-        return f.lockers.parcel(p.id()).orElseThrow();
+        return f.dropMaterials(number);
     }
 
     private Compartment compartment(int n) {
-        return f.lockers.cabinet("c1").orElseThrow().compartments().stream().filter(c -> c.number() == n).findFirst()
-                .orElseThrow();
+        return f.compartment(n);
     }
 
     private static LockerException refused(Runnable r) {
-        try {
-            r.run();
-        } catch (LockerException e) {
-            return e;
-        }
-        throw new AssertionError("expected a refusal");
+        return Fixture.refused(r);
     }
 
     // ---- citizen drop-off and staff pickup ----------------------------------------------------------
@@ -100,7 +89,7 @@ public class LockersTest {
         assertEquals(Lockers.TOPIC_STAFF, sms.get(0).topic());
         assertTrue(sms.get(0).text(), sms.get(0).text().contains(number) && sms.get(0).text().contains("第1格"));
         String code = f.codeSentTo(STAFF_PHONE);
-        assertTrue(code, code.matches("[0-9]{6}"));
+        assertTrue("8 digits (code.length)", code.matches("[0-9]{8}"));
         // The case history tells the staff the paper is in the locker; the status stays.
         List<CaseEvent> history = f.cases.find(number).orElseThrow().history();
         assertEquals(CaseStatus.SUBMITTED, history.get(history.size() - 1).to());
@@ -120,9 +109,9 @@ public class LockersTest {
         assertEquals(CompartmentState.FREE, compartment(1).state());
         assertNull(compartment(1).parcel());
 
-        // Single use.
-        assertEquals("wrong_code", refused(() -> f.lockers.pickupWithCode("c1", code)).code());
-        assertEquals(List.of("RESERVE", "OPEN", "CLOSE", "OPEN", "CLOSE", "WRONG_CODE"), f.events());
+        // Single use: entered again it is "already used", not a wrong code.
+        assertEquals("code_used", refused(() -> f.lockers.pickupWithCode("c1", code)).code());
+        assertEquals(List.of("RESERVE", "OPEN", "CLOSE", "OPEN", "CLOSE", "USED_CODE"), f.events());
         assertEquals(List.of("citizen:440305********1234", "citizen:440305********1234", "citizen:440305********1234",
                 "code", "code", "code"), f.column("SELECT actor FROM locker_audit ORDER BY id"));
         assertEquals(List.of("demo-01"), f.column("SELECT DISTINCT terminal FROM locker_audit"));
@@ -159,9 +148,9 @@ public class LockersTest {
         String hash = f.scalar("SELECT code_hash FROM locker_parcel WHERE id = ?", p.id());
         assertEquals(64, hash.length());
         assertFalse(hash.contains(code));
-        assertEquals(new Codes(Fixture.KEY, 6, new java.security.SecureRandom()).hash("c1", code), hash);
+        assertEquals(new Codes(Fixture.KEY, new java.security.SecureRandom()).hash("c1", code), hash);
         byte[] otherKey = "another key of thirty-two bytes!".getBytes();
-        assertFalse(new Codes(otherKey, 6, new java.security.SecureRandom()).hash("c1", code).equals(hash));
+        assertFalse(new Codes(otherKey, new java.security.SecureRandom()).hash("c1", code).equals(hash));
         for (String detail : f.column("SELECT detail FROM locker_audit")) {
             assertFalse(detail, detail != null && detail.contains(code));
             assertFalse(detail, detail != null && detail.contains(STAFF_PHONE));
@@ -271,42 +260,46 @@ public class LockersTest {
     // ---- codes ----------------------------------------------------------------------------------------
 
     @Test
-    public void fiveWrongCodesLockCodeEntryEvenForTheRightCode() {
+    public void afterFiveFreeWrongCodesEachCodeWaitsAMinuteEvenTheRightOneButNoLonger() {
         String number = taxCase(CaseStatus.SUBMITTED);
         dropMaterials(number);
         String code = f.codeSentTo(STAFF_PHONE);
-        String wrong = code.equals("000000") ? "111111" : "000000";
+        String wrong = code.equals("00000000") ? "11111111" : "00000000";
         for (int i = 1; i <= 4; i++) {
             LockerException e = refused(() -> f.lockers.pickupWithCode("c1", wrong));
             assertEquals(LockerException.Kind.FORBIDDEN, e.kind());
-            assertTrue(e.getMessage(), e.getMessage().contains((5 - i) + " more"));
+            assertTrue(e.getMessage(), e.getMessage().contains("after " + (5 - i) + " more wrong codes"));
+            assertEquals("no wait yet", 0, e.retryAfterSeconds());
         }
         LockerException fifth = refused(() -> f.lockers.pickupWithCode("c1", wrong));
-        assertEquals(LockerException.Kind.LOCKED_OUT, fifth.kind());
-        assertEquals(300, fifth.retryAfterSeconds());
-        f.clock.advance(Duration.ofSeconds(100));
+        assertEquals("wrong_code", fifth.code());
+        assertEquals("the fifth is checked, and the next code waits", 60, fifth.retryAfterSeconds());
+        f.clock.advance(Duration.ofSeconds(20));
         LockerException right = refused(() -> f.lockers.pickupWithCode("c1", code));
         assertEquals(LockerException.Kind.LOCKED_OUT, right.kind());
-        assertEquals(200, right.retryAfterSeconds());
+        assertEquals(40, right.retryAfterSeconds());
         assertFalse("the door stayed shut", f.board.isOpen(1, 1));
-        assertNotNull(f.lockers.overview("c1", 5).codeEntryLockedUntil());
+        assertEquals(f.clock.instant().plusSeconds(40), f.lockers.overview("c1", 5).codeEntryLockedUntil());
         assertEquals(List.of("RESERVE", "OPEN", "CLOSE", "WRONG_CODE", "WRONG_CODE", "WRONG_CODE", "WRONG_CODE",
                 "WRONG_CODE", "LOCKOUT", "REFUSED_LOCKED"), f.events());
 
-        f.clock.advance(Duration.ofSeconds(201));
+        // Not a lock-out of minutes: 60 s after the last wrong code the right one opens.
+        f.clock.advance(Duration.ofSeconds(40));
         assertEquals(ParcelState.COLLECTED, f.lockers.pickupWithCode("c1", code).state());
+        assertNull(f.lockers.overview("c1", 0).codeEntryLockedUntil());
     }
 
     @Test
     public void wrongCodesFarApartDoNotAddUp() {
         for (int i = 0; i < 8; i++) {
-            assertEquals("wrong_code", refused(() -> f.lockers.pickupWithCode("c1", "123456")).code());
+            assertEquals("wrong_code", refused(() -> f.lockers.pickupWithCode("c1", "12345678")).code());
             f.clock.advance(Duration.ofMinutes(4));
             if (i % 4 == 3) {
                 f.clock.advance(Duration.ofMinutes(4));
             }
         }
         assertFalse(f.events().contains("LOCKOUT"));
+        assertFalse(f.events().contains("REFUSED_LOCKED"));
     }
 
     @Test
@@ -329,7 +322,8 @@ public class LockersTest {
 
     @Test
     public void malformedCodesAreRefusedWithoutCounting() {
-        for (String bad : new String[] { "12345", "abcdef", "", "1234567890123" }) {
+        // c1's codes have 8 digits and it takes no code shorter than 7 (see KeypadGuardTest).
+        for (String bad : new String[] { "12345", "123456", "abcdefgh", "", "1234567890123", " 12345678", "1234567８" }) {
             assertEquals(LockerException.Kind.INVALID, refused(() -> f.lockers.pickupWithCode("c1", bad)).kind());
         }
         assertEquals(List.of(), f.events());
@@ -337,10 +331,10 @@ public class LockersTest {
 
     @Test
     public void codesHaveTheConfiguredLengthAndAreDigits() {
-        Codes codes = new Codes(Fixture.KEY, 8, new java.security.SecureRandom());
+        Codes codes = new Codes(Fixture.KEY, new java.security.SecureRandom());
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < 200; i++) {
-            String c = codes.next();
+            String c = codes.next(8);
             assertTrue(c, c.matches("[0-9]{8}"));
             seen.add(c);
         }
@@ -413,8 +407,9 @@ public class LockersTest {
         assertTrue(compartment(5).note().contains("did not open"));
         f.board.mode = Fixture.FakeBoard.Mode.NORMAL;
         assertEquals(6, f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"), number, Size.M, null).compartment());
+        String other = taxCase(CaseStatus.SUBMITTED);
         assertEquals("no_free_compartment", refused(() -> f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"),
-                number, Size.M, null)).code());
+                other, Size.M, null)).code());
     }
 
     @Test
@@ -454,7 +449,7 @@ public class LockersTest {
         Db db = new Db(f.ds);
         int[] runs = { 0 };
         String result = db.tx(c -> {
-            Db.update(c, "INSERT INTO locker_guard (cabinet_id, wrong_count) VALUES (?, 0)", "x" + runs[0]);
+            Db.update(c, "INSERT INTO locker_guard (cabinet_id) VALUES (?)", "x" + runs[0]);
             if (++runs[0] < 3) {
                 throw new java.sql.SQLException("A lock could not be obtained within the time requested", "40XL1");
             }
@@ -480,10 +475,9 @@ public class LockersTest {
         try {
             f.restart();
             f.lockers.addCabinet(CabinetSpec.of("c2", "demo", "二号柜", "demo-02", "lock-2", "1/1-2:S"), false);
-            String number = taxCase(CaseStatus.APPROVED);
             List<Long> parcels = new java.util.ArrayList<>();
             for (String cabinet : List.of("c1", "c1", "c2", "c2")) {
-                parcels.add(f.lockers.depositResult(cabinet, TAX, number, Size.S, null).id());
+                parcels.add(f.lockers.depositResult(cabinet, TAX, taxCase(CaseStatus.APPROVED), Size.S, null).id());
             }
             f.board.close(1, 1);
             f.board.close(1, 2);
@@ -623,6 +617,9 @@ public class LockersTest {
         assertEquals("CANCELLED", f.scalar("SELECT state FROM locker_parcel"));
         assertEquals(0, f.outbox.count(f.ds));
         assertTrue(f.scalar("SELECT detail FROM locker_audit WHERE event = 'RECONCILE'").contains("released"));
+        // The released drop-off gave the case its one place back.
+        assertEquals(ParcelState.DEPOSITING, restarted.depositMaterials("c1", f.session(ZHANG, "demo-01"), number, Size.S,
+                null).state());
     }
 
     @Test

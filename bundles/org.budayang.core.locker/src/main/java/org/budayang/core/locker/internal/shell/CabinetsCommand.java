@@ -53,7 +53,7 @@ public class CabinetsCommand implements Action {
         }
         ShellTable t = new ShellTable();
         for (String c : List.of("Cabinet", "Hall", "Name", "Terminal", "Lock bus", "Free S/M/L", "Occupied", "Out of service",
-                "Doors open")) {
+                "Doors open", "Codes")) {
             t.column(c);
         }
         for (Cabinet c : all) {
@@ -68,8 +68,8 @@ public class CabinetsCommand implements Action {
                 out += k == null ? 0 : k.outOfService();
             }
             t.addRow().addContent(c.id(), c.hall(), c.name(), c.terminal(), c.lockDevice() + (c.online() ? "" : " (offline)"),
-                    free.toString(), occupied, out, o.doorsOpen() + (o.codeEntryLockedUntil() == null ? ""
-                            : ", code entry locked until " + o.codeEntryLockedUntil()));
+                    free.toString(), occupied, out, o.doorsOpen(), codes(o.codeEntry()) + (o.codeEntryLockedUntil() == null
+                            ? "" : ", next code from " + o.codeEntryLockedUntil()));
         }
         t.print(System.out);
         return null;
@@ -80,7 +80,11 @@ public class CabinetsCommand implements Action {
         Cabinet c = o.cabinet();
         System.out.println(c.id() + "  " + c.name() + "  hall " + c.hall() + ", terminal " + c.terminal() + ", lock bus "
                 + c.lockDevice() + (c.online() ? " (online)" : " (offline)")
-                + (o.codeEntryLockedUntil() == null ? "" : ", code entry locked until " + o.codeEntryLockedUntil()));
+                + (o.codeEntryLockedUntil() == null ? "" : ", code entry waits: next code from " + o.codeEntryLockedUntil()));
+        Overview.CodeEntry codes = o.codeEntry();
+        System.out.println("Codes: " + codes(codes) + "; guessing codes at the keypad with every compartment full opens one "
+                + "in " + String.format(Locale.ROOT, "%.1f", codes.yearsToGuess()) + " years on average; codes shorter "
+                + "than " + codes.minimumDigits() + " digits are refused");
         ShellTable t = new ShellTable();
         for (String col : List.of("No.", "Lock", "Size", "State", "Door", "Case", "Direction", "Phone", "Note")) {
             t.column(col);
@@ -102,6 +106,12 @@ public class CabinetsCommand implements Action {
                     e.detail() == null ? "" : e.detail());
         }
         a.print(System.out);
+    }
+
+    /** "8 digits", or "7 digits (code.length 6 raised: too short here)". */
+    private static String codes(Overview.CodeEntry e) {
+        return e.digits() + " digits" + (e.configuredDigits() < e.digits() ? " (code.length " + e.configuredDigits()
+                + " raised: too short here)" : "");
     }
 
     private static String lower(Enum<?> e) {
