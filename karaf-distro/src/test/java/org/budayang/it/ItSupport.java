@@ -634,13 +634,28 @@ public abstract class ItSupport {
         return out.toByteArray();
     }
 
-    /** Status line, headers and body of a request written byte for byte (what HttpClient would refuse to send). */
+    /**
+     * Status line, headers and body of a request written byte for byte (what HttpClient would
+     * refuse to send); read up to the end of the answer, as its Content-Length gives it.
+     */
     String raw(String request) {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout(15_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
-            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            java.io.InputStream in = s.getInputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.write(b);
+            }
+            String h = head.toString(StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\r\ncontent-length:\\s*(\\d+)").matcher(h);
+            byte[] body = m.find() ? in.readNBytes(Integer.parseInt(m.group(1))) : in.readAllBytes();
+            return h + new String(body, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new AssertionError(e);
         }

@@ -174,6 +174,13 @@ public class LockerCrashIT extends ItSupport {
     @Test
     public void killedMidDoorCommandsNothingIsLostOrDoubled() throws Exception {
         start();
+        // This is the distribution as a hall starts it (outside Pax Exam, whose own RMI registry
+        // stands in for JMX's there): the SSH console and both JMX ports on loopback only.
+        int shift = offset() + shift();
+        for (int port : List.of(18100 + shift, 11100 + shift, 44450 + shift)) {
+            List<String> bound = await("port " + port + " listening", 30_000, () -> listening(port), l -> !l.isEmpty());
+            assertTrue("port " + port + " is bound to " + bound, bound.stream().allMatch(a -> a.equals("127.0.0.1") || a.equals("::1")));
+        }
         String token = citizen("demo-03", "张三", ZHANG);
         Reply r = json("POST", "/api/v1/cases", "{\"item\": \"" + ITEM + "\", \"situation\": \"self\", \"form\": " + FORM + "}",
                 "Authorization", "Bearer " + token);

@@ -70,6 +70,13 @@ public class PerimeterIT extends ItSupport {
     @Inject
     ConfigurationAdmin configAdmin;
 
+    /** The SSHD client the container ships is imported when the test first uses it. */
+    @org.ops4j.pax.exam.ProbeBuilder
+    public org.ops4j.pax.exam.TestProbeBuilder probe(org.ops4j.pax.exam.TestProbeBuilder probe) {
+        probe.setHeader(org.osgi.framework.Constants.DYNAMICIMPORT_PACKAGE, "*");
+        return probe;
+    }
+
     @Configuration
     public Option[] config() {
         return options(distribution(10, System.getProperty("budayang.distro"), true));
@@ -169,10 +176,12 @@ public class PerimeterIT extends ItSupport {
         JsonNode list = await("both refused", 20_000, () -> get("/api/v1/modules").json(),
                 l -> l.toString().contains("org.example.taxclone") && l.toString().contains("\"bundle\":\"org.budayang.core.identity\""));
         for (JsonNode m : list) {
-            if (m.path("state").asText().equals("refused")) {
+            String bsn = m.path("bundle").asText();
+            if (m.path("state").asText().equals("refused") && m.path("bundleId").asLong(-1) >= 0
+                    && (bsn.equals("org.example.taxclone") || bsn.equals("org.budayang.core.identity"))) {
                 String reason = m.path("reason").asText();
-                assertTrue(reason, reason.contains("platform bundle org.budayang.core.identity")
-                        || reason.contains("department 'tax' is already provided"));
+                assertTrue(reason, bsn.equals("org.example.taxclone") ? reason.contains("department 'tax' is already provided")
+                        : reason.contains("not a department module") && reason.contains("deploy/ and uploads take department modules only"));
             }
         }
         for (Bundle b : context.getBundles()) {
@@ -251,11 +260,12 @@ public class PerimeterIT extends ItSupport {
         // Too many entries, and a jar larger than the limit (refused on its Content-Length, unread).
         byte[] many = manyEntries(10_001);
         upload(many, "admin", "admin").error(413, "too_large");
-        // Only the headers are sent: the answer comes before any byte of the body is read
-        // (HttpClient's expect-continue would do the same, but hangs on a final answer in JDK 17).
+        // Only the start of the body is sent: the answer comes before the rest is read (HttpClient's
+        // expect-continue would do the same, but hangs on a final answer in JDK 17).
+        // (Jetty dispatches once the first bytes of a body are there: send 64 KB of it.)
         String huge = raw("POST /api/v1/modules HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: "
                 + basic("admin", "admin") + "\r\nContent-Type: application/java-archive\r\nContent-Length: " + ((32 << 20) + 1)
-                + "\r\n\r\n");
+                + "\r\n\r\n" + "\0".repeat(65536));
         assertTrue(huge, huge.startsWith("HTTP/1.1 413"));
         assertTrue(huge, huge.contains("\"too_large\"") && huge.contains("33554433 bytes"));
         Files.delete(bomb);
@@ -325,6 +335,16 @@ public class PerimeterIT extends ItSupport {
         Reply up = upload(departmentJar("org.example.hrss", "1.0.0", "hrss", descriptor("hrss", "人社", "Human resources",
                 "HRSS-000001"), HijackActivator.class), "admin", "admin");
         assertEquals(up.text(), 200, up.status());
+        try {
+            hijacked();
+        } finally {
+            send("DELETE", "/api/v1/modules/hrss", null, "admin", "admin");
+        }
+        assertEquals(null, module("hrss"));
+        assertTrue("the connector serves tax after the module left", taxCaseReference().startsWith("TAX-BO-"));
+    }
+
+    void hijacked() {
         JsonNode hrss = module("hrss");
         assertEquals("active", hrss.path("state").asText());
         String warnings = hrss.path("warnings").toString();
@@ -339,20 +359,20 @@ public class PerimeterIT extends ItSupport {
         Reply doc = json("POST", "/api/v1/items/000122001006/documents", null, "Authorization", "Bearer " + token);
         assertEquals(doc.text(), 201, doc.status());
         assertEquals(201, citizenLogin());
-        Reply del = send("DELETE", "/api/v1/modules/hrss", null, "admin", "admin");
-        assertEquals(del.text(), 204, del.status());
-        assertTrue("the connector serves tax after the module left", taxCaseReference().startsWith("TAX-BO-"));
     }
 
     @Test
     public void aDepartmentsOwnBackOfficeWinsAndTheConnectorServesAgainWhenItGoes() throws Exception {
         Reply up = upload(departmentJar(TAX, "9.1.0", "tax", shippedTaxDescriptor(), OwnBackOffice.class), "taxvendor", "taxvendor");
-        assertEquals(up.text(), 200, up.status());
-        String ref = taxCaseReference();
-        assertTrue(ref, ref.startsWith("OWN-TAX-"));
-        assertEquals("[]", module("tax").path("warnings").toString());
-        Reply back = upload(shippedTaxJar(), "admin", "admin");
-        assertEquals(back.text(), 200, back.status());
+        try {
+            assertEquals(up.text(), 200, up.status());
+            String ref = taxCaseReference();
+            assertTrue(ref, ref.startsWith("OWN-TAX-"));
+            assertFalse("nothing of it was ignored: " + module("tax"), module("tax").path("warnings").toString().contains("ignored"));
+        } finally {
+            Reply back = upload(shippedTaxJar(), "admin", "admin");
+            assertEquals(back.text(), 200, back.status());
+        }
         assertTrue("at once: the configured connector again", taxCaseReference().startsWith("TAX-BO-"));
     }
 
@@ -428,10 +448,15 @@ public class PerimeterIT extends ItSupport {
         }
     }
 
+    /** JMX's ports: Pax Exam picks free ones itself, whatever the test asked for. */
+    int managementPort(String key) throws IOException {
+        Object v = configAdmin.getConfiguration("org.apache.karaf.management", null).getProperties().get(key);
+        return Integer.parseInt(v.toString().strip());
+    }
+
     boolean jmx(String user, String password) throws IOException {
-        int off = offset() + shift();
-        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + (44450 + off) + "/jndi/rmi://127.0.0.1:"
-                + (11100 + off) + "/karaf-" + System.getProperty("karaf.name", "root"));
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://127.0.0.1:" + managementPort("rmiServerPort") + "/jndi/rmi://127.0.0.1:"
+                + managementPort("rmiRegistryPort") + "/karaf-" + System.getProperty("karaf.name", "root"));
         try (JMXConnector c = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] { user, password }))) {
             c.getMBeanServerConnection().getDefaultDomain();
             return true;
@@ -474,15 +499,33 @@ public class PerimeterIT extends ItSupport {
         sleep(4500);
         assertEquals(200, http("guardssh", "guardssh-pass-2026"));
 
-        // One address spraying many users is locked as an address, whoever it tries next.
+        // One address spraying many users is locked as an address, whoever it tries next; from an
+        // address of its own (127.0.0.2), so that the wrong passwords above do not count.
         throttle(1000, 8, 3);
-        for (int i = 0; i < 8; i++) {
-            assertEquals(401, http("nobody" + i, "x"));
+        try {
+            for (int i = 0; i < 8; i++) {
+                assertEquals(401, httpFrom("127.0.0.2", "nobody" + i, "x"));
+            }
+            assertEquals(429, httpFrom("127.0.0.2", "guardjmx", "guardjmx-pass-2026"));
+            assertEquals("another address is not locked by it", 200, http("guardjmx", "guardjmx-pass-2026"));
+            sleep(3500);
+            assertEquals(200, httpFrom("127.0.0.2", "guardjmx", "guardjmx-pass-2026"));
+        } finally {
+            throttle(5, 20, 30);
         }
-        assertEquals(429, http("guardjmx", "guardjmx-pass-2026"));
-        sleep(3500);
-        assertEquals(200, http("guardjmx", "guardjmx-pass-2026"));
-        throttle(5, 20, 30);
+    }
+
+    /** The status of an admin call sent from this local address (a raw socket bound to it). */
+    int httpFrom(String local, String user, String password) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port(), java.net.InetAddress.getByName(local), 0)) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(("GET /api/v1/admin/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Authorization: " + basic(user, password) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(status.substring(9, 12));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test
@@ -498,16 +541,20 @@ public class PerimeterIT extends ItSupport {
     }
 
     @Test
-    public void theSshConsoleAndJmxListenOnLoopbackOnly() {
-        int off = offset() + shift();
-        for (int port : List.of(18100 + off, 11100 + off, 44450 + off)) {
-            List<String> bound = await("port " + port + " listening", 30_000, () -> listening(port), l -> !l.isEmpty());
-            for (String a : bound) {
-                assertTrue("port " + port + " is bound to " + bound, a.equals("127.0.0.1") || a.equals("::1") || a.equals("::ffff:127.0.0.1"));
-            }
-        }
+    public void theSshConsoleAndJmxListenOnLoopbackOnly() throws IOException {
+        int ssh = 18100 + offset() + shift();
+        List<String> bound = await("port " + ssh + " listening", 30_000, () -> listening(ssh), l -> !l.isEmpty());
+        assertTrue("port " + ssh + " is bound to " + bound, bound.stream().allMatch(PerimeterIT::loopback));
+        // Under Pax Exam JMX's registry is Pax Exam's own (LockerCrashIT checks the real one on a
+        // distribution it starts itself); the setting that binds it is the archive's.
+        assertEquals("127.0.0.1", configAdmin.getConfiguration("org.apache.karaf.management", null).getProperties()
+                .get("rmiRegistryHost").toString().strip());
         // The HTTP port is the one meant for terminals on the network.
         assertTrue(listening(port()).toString(), listening(port()).stream().anyMatch(a -> a.equals("0.0.0.0") || a.equals("::")));
+    }
+
+    static boolean loopback(String a) {
+        return a.equals("127.0.0.1") || a.equals("::1");
     }
 
     // ---- pages and what Jetty refuses itself --------------------------------------------------------

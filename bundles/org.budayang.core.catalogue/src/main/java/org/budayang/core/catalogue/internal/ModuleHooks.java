@@ -59,23 +59,19 @@ final class ModuleHooks implements ResolverHookFactory, FindHook, EventListenerH
 
     @Override
     public ResolverHook begin(Collection<BundleRevision> triggers) {
+        java.util.Set<BundleRevision> triggered = java.util.Set.copyOf(triggers);
         return new ResolverHook() {
+            /**
+             * Only the revisions this resolve was asked for are taken out: Felix 7.0.5 then filters
+             * every provider against what is left, resolved bundles included, so taking out a
+             * refused bundle that is not part of this resolve would leave the others unwireable.
+             * A refused bundle another one would pull in is stopped in filterMatches instead.
+             */
             @Override
             public void filterResolvable(Collection<BundleRevision> candidates) {
                 for (Iterator<BundleRevision> it = candidates.iterator(); it.hasNext();) {
-                    Bundle b = it.next().getBundle();
-                    if (b == null || b.getBundleId() == 0) {
-                        continue;
-                    }
-                    try {
-                        Decision d = gate.decide(b);
-                        if (d.verdict() == Verdict.REFUSED) {
-                            it.remove();
-                            onRefused.accept(d);
-                        }
-                    } catch (RuntimeException e) {
-                        // Never break the framework's resolver: a fault here refuses only this bundle.
-                        LOG.error("Module check of {} failed; it stays unresolved", b.getSymbolicName(), e);
+                    BundleRevision r = it.next();
+                    if (triggered.contains(r) && refused(r)) {
                         it.remove();
                     }
                 }
@@ -88,7 +84,7 @@ final class ModuleHooks implements ResolverHookFactory, FindHook, EventListenerH
 
             @Override
             public void filterMatches(BundleRequirement requirement, Collection<BundleCapability> candidates) {
-                // A refused bundle is never resolved, so nothing can wire to it.
+                candidates.removeIf(c -> c.getRevision().getWiring() == null && refused(c.getRevision()));
             }
 
             @Override
@@ -96,6 +92,25 @@ final class ModuleHooks implements ResolverHookFactory, FindHook, EventListenerH
                 // Nothing held.
             }
         };
+    }
+
+    private boolean refused(BundleRevision r) {
+        Bundle b = r.getBundle();
+        if (b == null || b.getBundleId() == 0) {
+            return false;
+        }
+        try {
+            Decision d = gate.decide(b);
+            if (d.verdict() == Verdict.REFUSED) {
+                onRefused.accept(d);
+                return true;
+            }
+            return false;
+        } catch (RuntimeException e) {
+            // Never break the framework's resolver: a fault here refuses only this bundle.
+            LOG.error("Module check of {} failed; it stays unresolved", b.getSymbolicName(), e);
+            return true;
+        }
     }
 
     // ---- service hooks: department services count for their own department only --------------
