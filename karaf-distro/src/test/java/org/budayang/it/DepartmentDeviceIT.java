@@ -236,12 +236,11 @@ public class DepartmentDeviceIT extends ItSupport {
     }
 
     Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
+        Bundle b = bundle(context, symbolicName);
+        if (b == null) {
+            throw new AssertionError("no bundle " + symbolicName);
         }
-        throw new AssertionError("no bundle " + symbolicName);
+        return b;
     }
 
     /** A device configuration, as an admin would drop it into etc/ (removed after the test). */

@@ -125,12 +125,7 @@ public class HotDeployIT extends ItSupport {
     }
 
     Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        return null;
+        return bundle(context, symbolicName);
     }
 
     JsonNode module(String department) {

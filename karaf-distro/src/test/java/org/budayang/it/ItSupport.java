@@ -383,6 +383,22 @@ public abstract class ItSupport {
     // ---- department jars built on the spot -------------------------------------------------------
 
     static byte[] departmentJar(String symbolicName, String version, String department, String descriptor) {
+        return jar(symbolicName, version, department, descriptor, null, List.of());
+    }
+
+    /**
+     * A department jar whose bundle activator (and further classes) are test classes, their bytes
+     * taken from the probe: how an outside party ships code inside a module.
+     */
+    static byte[] departmentJar(String symbolicName, String version, String department, String descriptor,
+            Class<?> activator, Class<?>... more) {
+        List<Class<?>> classes = new ArrayList<>(List.of(more));
+        classes.add(0, activator);
+        return jar(symbolicName, version, department, descriptor, activator, classes);
+    }
+
+    private static byte[] jar(String symbolicName, String version, String department, String descriptor,
+            Class<?> activator, List<Class<?>> classes) {
         Manifest mf = new Manifest();
         Attributes a = mf.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -390,12 +406,25 @@ public abstract class ItSupport {
         a.putValue("Bundle-SymbolicName", symbolicName);
         a.putValue("Bundle-Version", version);
         a.putValue("Budayang-Module", department);
+        if (activator != null) {
+            a.putValue("Bundle-Activator", activator.getName());
+            a.putValue("Import-Package", "org.budayang.api.cases, org.budayang.api.device, org.budayang.api.docs, "
+                    + "org.budayang.api.identity, org.budayang.api.notify, org.osgi.framework");
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
             if (descriptor != null) {
                 jar.putNextEntry(new JarEntry("OSGI-INF/budayang/module.json"));
                 jar.write(descriptor.getBytes(StandardCharsets.UTF_8));
                 jar.closeEntry();
+            }
+            for (Class<?> c : classes) {
+                String name = c.getName().replace('.', '/') + ".class";
+                try (java.io.InputStream in = c.getClassLoader().getResourceAsStream(name)) {
+                    jar.putNextEntry(new JarEntry(name));
+                    jar.write(in.readAllBytes());
+                    jar.closeEntry();
+                }
             }
         } catch (IOException e) {
             throw new AssertionError(e);
@@ -525,45 +554,6 @@ public abstract class ItSupport {
 
     // ---- jars with code, signing, raw HTTP, sockets (PerimeterIT, ProductionServerIT) -------------
 
-    /**
-     * A department jar whose bundle activator (and further classes) are test classes, their bytes
-     * taken from the probe: how an outside party ships code inside a module.
-     */
-    static byte[] departmentJar(String symbolicName, String version, String department, String descriptor,
-            Class<?> activator, Class<?>... more) {
-        Manifest mf = new Manifest();
-        Attributes a = mf.getMainAttributes();
-        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        a.putValue("Bundle-ManifestVersion", "2");
-        a.putValue("Bundle-SymbolicName", symbolicName);
-        a.putValue("Bundle-Version", version);
-        a.putValue("Budayang-Module", department);
-        a.putValue("Bundle-Activator", activator.getName());
-        a.putValue("Import-Package", "org.budayang.api.cases, org.budayang.api.device, org.budayang.api.docs, "
-                + "org.budayang.api.identity, org.budayang.api.notify, org.osgi.framework");
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
-            if (descriptor != null) {
-                jar.putNextEntry(new JarEntry("OSGI-INF/budayang/module.json"));
-                jar.write(descriptor.getBytes(StandardCharsets.UTF_8));
-                jar.closeEntry();
-            }
-            List<Class<?>> classes = new ArrayList<>(List.of(more));
-            classes.add(0, activator);
-            for (Class<?> c : classes) {
-                String name = c.getName().replace('.', '/') + ".class";
-                try (java.io.InputStream in = c.getClassLoader().getResourceAsStream(name)) {
-                    jar.putNextEntry(new JarEntry(name));
-                    jar.write(in.readAllBytes());
-                    jar.closeEntry();
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return bytes.toByteArray();
-    }
-
     /** Runs a JDK tool (keytool, jarsigner) of the JVM the container runs on; its output on failure. */
     static String jdkTool(String tool, String... args) {
         List<String> cmd = new ArrayList<>();
@@ -613,13 +603,22 @@ public abstract class ItSupport {
 
     /** A copy of a jar with one byte of one entry's content changed (a valid zip, the signature files untouched). */
     static byte[] tamper(byte[] jar, String entry) {
+        return rewrite(jar, entry, null);
+    }
+
+    /** A copy of a jar with one more entry (as if added after signing). */
+    static byte[] withExtraEntry(byte[] jar, String entry) {
+        return rewrite(jar, null, entry);
+    }
+
+    private static byte[] rewrite(byte[] jar, String change, String add) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean changed = false;
+        boolean changed = change == null;
         try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar));
                 java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
             for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;) {
                 byte[] content = in.readAllBytes();
-                if (e.getName().equals(entry)) {
+                if (e.getName().equals(change)) {
                     content[content.length / 2] ^= 0x01;
                     changed = true;
                 }
@@ -627,11 +626,26 @@ public abstract class ItSupport {
                 zip.write(content);
                 zip.closeEntry();
             }
+            if (add != null) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(add));
+                zip.write(new byte[] { (byte) 0xCA, (byte) 0xFE });
+                zip.closeEntry();
+            }
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        assertTrue("entry " + entry + " found", changed);
+        assertTrue("entry " + change + " found", changed);
         return out.toByteArray();
+    }
+
+    /** The installed bundle of that symbolic name, or null. */
+    static org.osgi.framework.Bundle bundle(org.osgi.framework.BundleContext context, String symbolicName) {
+        for (org.osgi.framework.Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
     }
 
     /**

@@ -98,12 +98,7 @@ public class PerimeterIT extends ItSupport {
     }
 
     Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        return null;
+        return bundle(context, symbolicName);
     }
 
     JsonNode module(String department) {

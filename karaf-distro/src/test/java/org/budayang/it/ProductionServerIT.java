@@ -76,12 +76,7 @@ public class ProductionServerIT extends ItSupport {
     }
 
     Bundle bundle(String symbolicName) {
-        for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        return null;
+        return bundle(context, symbolicName);
     }
 
     /** The setup token this start wrote (null once spent). */
@@ -154,6 +149,11 @@ public class ProductionServerIT extends ItSupport {
                     assertFalse(f + " holds a demo secret", text.contains(s));
                 }
             }
+        }
+        // The platform's own keys are made here, at first start, not shipped.
+        Path keys = Path.of(System.getProperty("karaf.data"), "budayang", "keys");
+        for (String key : List.of("documents-ed25519.key", "data.key", "locker.key")) {
+            assertTrue("generated: " + key, Files.size(keys.resolve(key)) > 16);
         }
         for (String demoOnly : List.of("org.budayang.demo.cfg", "org.budayang.cabinet-demo.cfg", "org.budayang.device-demo-01-idcard.cfg",
                 "org.budayang.backoffice-tax.cfg")) {
@@ -239,7 +239,7 @@ public class ProductionServerIT extends ItSupport {
         String tampered = send("POST", "/api/v1/modules", tamper(signed, "OSGI-INF/budayang/module.json"), ADMIN, PASSWORD)
                 .error(422, "module_refused").path("message").asText();
         assertTrue(tampered, tampered.contains("changed after it was signed"));
-        String added = send("POST", "/api/v1/modules", withExtraEntry(signed), ADMIN, PASSWORD).error(422, "module_refused")
+        String added = send("POST", "/api/v1/modules", withExtraEntry(signed, "org/example/Extra.class"), ADMIN, PASSWORD).error(422, "module_refused")
                 .path("message").asText();
         assertTrue(added, added.contains("is not signed"));
         assertEquals("refused before anything was touched", before, bundleStates(context));
@@ -268,24 +268,6 @@ public class ProductionServerIT extends ItSupport {
 
     byte[] departmentJarSignedAgain(String descriptor, Path key) {
         return sign(departmentJar(TAX, "9.0.1", "tax", descriptor), key);
-    }
-
-    /** A signed jar with one more entry added after signing. */
-    static byte[] withExtraEntry(byte[] jar) throws IOException {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(jar));
-                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
-            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null;) {
-                byte[] content = in.readAllBytes();
-                zip.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
-                zip.write(content);
-                zip.closeEntry();
-            }
-            zip.putNextEntry(new java.util.zip.ZipEntry("org/example/Extra.class"));
-            zip.write(new byte[] { (byte) 0xCA, (byte) 0xFE });
-            zip.closeEntry();
-        }
-        return out.toByteArray();
     }
 
     @Test
