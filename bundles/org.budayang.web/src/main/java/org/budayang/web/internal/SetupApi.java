@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class SetupApi {
     /** Set in the demo hall's etc/system.properties only. */
     static final String DEMO_PROPERTY = "budayang.demo";
+    static final String NOTICE_ZH = "演示大厅：使用公开的演示密钥和密码，切勿用于真实大厅";
+    static final String NOTICE_EN = "Demo hall: public demo keys and passwords, never for a real hall";
     private volatile AdminSetup setup;
 
     void bind(AdminSetup s) {
@@ -37,8 +39,7 @@ final class SetupApi {
 
     /** The banner of a server-rendered page: empty unless this is the demo hall. */
     static String demoBanner() {
-        return demo() ? "<div id=\"demo-banner\" role=\"note\">演示大厅：使用公开的演示密钥和密码，切勿用于真实大厅 · "
-                + "Demo hall: public demo keys and passwords, never for a real hall</div>" : "";
+        return demo() ? "<div id=\"demo-banner\" role=\"note\">" + NOTICE_ZH + " · " + NOTICE_EN + "</div>" : "";
     }
 
     void platform(HttpServletResponse resp) throws IOException {
@@ -47,8 +48,8 @@ final class SetupApi {
         o.put("demo", demo());
         if (demo()) {
             ObjectNode n = o.putObject("notice");
-            n.put("zh", "演示大厅：使用公开的演示密钥和密码，切勿用于真实大厅");
-            n.put("en", "Demo hall: public demo keys and passwords, never for a real hall");
+            n.put("zh", NOTICE_ZH);
+            n.put("en", NOTICE_EN);
         }
         Json.write(resp, 200, o);
     }

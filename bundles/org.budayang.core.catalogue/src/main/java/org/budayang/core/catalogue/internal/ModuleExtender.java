@@ -215,11 +215,12 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         ModuleDescriptor descriptor = d.descriptor();
         synchronized (lock) {
             Snapshot s = snapshot;
-            String conflict = conflict(s, descriptor, bundle.getSymbolicName());
-            if (conflict != null) {
-                int colon = conflict.indexOf(": ");
-                ModuleInfo info = refused(department, bundle.getSymbolicName(), bundle.getVersion().toString(),
-                        bundle.getBundleId(), conflict.substring(0, colon), conflict.substring(colon + 2));
+            // Again under the lock, against what is loaded now: two bundles decided at once both passed.
+            String[] clash = ModuleGate.clash(department, descriptor.items(), bundle.getSymbolicName(), bundle.getBundleId(),
+                    -1, claims());
+            if (clash != null) {
+                ModuleInfo info = ModuleGate.refusal(department, bundle.getSymbolicName(), bundle.getVersion().toString(),
+                        bundle.getBundleId(), clash[0], clash[1]);
                 gate.record(new ModuleGate.Decision(d.bundleId(), d.stamp(), ModuleGate.Verdict.REFUSED, department, null, info));
                 publishRefusal(info);
                 LOG.warn("Module refused: {}", info.reason());
@@ -233,27 +234,6 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         }
         LOG.info("Module {} loaded from bundle {} {} ({} items{})", department, bundle.getSymbolicName(),
                 bundle.getVersion(), descriptor.items().size(), d.info().signer() == null ? ", unsigned" : ", signed by " + d.info().signer());
-    }
-
-    /**
-     * @return "field: reason" when the descriptor clashes with another bundle's module, else null
-     */
-    private static String conflict(Snapshot s, ModuleDescriptor d, String symbolicName) {
-        String dept = d.department().code();
-        Loaded same = s.active().get(dept);
-        if (same != null && !same.info().bundle().equals(symbolicName)) {
-            return "department.code: department '" + dept + "' is already provided by bundle "
-                    + same.info().bundle() + " " + same.info().version() + " (id " + same.info().bundleId() + ")";
-        }
-        for (int i = 0; i < d.items().size(); i++) {
-            Item mine = d.items().get(i);
-            Item other = s.items().get(mine.code());
-            if (other != null && !other.department().equals(dept)) {
-                return "items[" + i + "].code: item code '" + mine.code() + "' is already provided by department '"
-                        + other.department() + "'";
-            }
-        }
-        return null;
     }
 
     private void refusedWhileInstalled(ModuleGate.Decision d) {
@@ -318,11 +298,6 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
                 publish(active, refused);
             }
         }
-    }
-
-    static ModuleInfo refused(String department, String bundle, String version, long id, String field, String reason) {
-        String text = ModuleGate.where(bundle, version, id) + ", file " + Modules.DESCRIPTOR + ", field " + field + ": " + reason;
-        return new ModuleInfo(department, bundle, version, id, ModuleState.REFUSED, text, 0);
     }
 
     /** Must hold {@link #lock}. */
@@ -465,7 +440,12 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         try (InputStream in = Files.newInputStream(file)) {
             if (existing != null) {
                 LOG.info("Upgrading {} {} to {}", f.symbolicName(), existing.getVersion(), f.version());
-                existing.update(in);
+                gate.expect(existing, d);
+                try {
+                    existing.update(in);
+                } finally {
+                    gate.unexpect(existing);
+                }
                 bundle = existing;
             } else {
                 bundle = context.installBundle(ModuleGate.UPLOAD_LOCATION + f.symbolicName(), in);

@@ -64,6 +64,8 @@ final class ModuleGate {
     private final DescriptorParser parser = new DescriptorParser();
     private final Supplier<List<Claim>> active;
     private final Map<Long, Decision> decisions = new ConcurrentHashMap<>();
+    /** Uploads being installed over a bundle: the decision already made for the jar it is getting. */
+    private final Map<Long, Decision> expected = new ConcurrentHashMap<>();
     private volatile Limits limits = Limits.DEFAULT;
     private volatile ModuleTrust trust;
 
@@ -125,7 +127,8 @@ final class ModuleGate {
         if (d != null && d.stamp() == stamp) {
             return d;
         }
-        d = compute(b, stamp);
+        Decision checked = expected.remove(b.getBundleId());
+        d = checked != null ? withBundle(b, checked) : compute(b, stamp);
         decisions.put(b.getBundleId(), d);
         if (d.verdict() == Verdict.REFUSED) {
             LOG.warn("Module refused: {}", d.info().reason());
@@ -149,8 +152,24 @@ final class ModuleGate {
 
     /** Seeds the decision of a bundle just installed from an upload that was checked already. */
     void seed(Bundle b, Decision checked) {
-        decisions.put(b.getBundleId(), new Decision(b.getBundleId(), b.getLastModified(), checked.verdict(),
-                checked.department(), checked.descriptor(), withId(checked.info(), b.getBundleId())));
+        decisions.put(b.getBundleId(), withBundle(b, checked));
+    }
+
+    /**
+     * The upload being written over this bundle was checked already: its new revision takes that
+     * decision instead of reading the jar again (until {@link #unexpect}).
+     */
+    void expect(Bundle b, Decision checked) {
+        expected.put(b.getBundleId(), checked);
+    }
+
+    void unexpect(Bundle b) {
+        expected.remove(b.getBundleId());
+    }
+
+    private static Decision withBundle(Bundle b, Decision checked) {
+        return new Decision(b.getBundleId(), b.getLastModified(), checked.verdict(), checked.department(), checked.descriptor(),
+                withId(checked.info(), b.getBundleId()));
     }
 
     private Decision compute(Bundle b, long stamp) {
@@ -158,10 +177,8 @@ final class ModuleGate {
         if (dept == null) {
             String location = b.getLocation();
             if (location.startsWith(UPLOAD_LOCATION) || inDeployFolder(location)) {
-                ModuleInfo info = new ModuleInfo("", b.getSymbolicName(), b.getVersion().toString(), b.getBundleId(),
-                        ModuleState.REFUSED, "bundle " + describe(b) + ": not a department module (no " + Modules.HEADER
-                        + " header); deploy/ and uploads take department modules only", 0);
-                return new Decision(b.getBundleId(), stamp, Verdict.REFUSED, null, null, info);
+                return refused(b, stamp, "", "not a department module (no " + Modules.HEADER
+                        + " header); deploy/ and uploads take department modules only");
             }
             return new Decision(b.getBundleId(), stamp, Verdict.NOT_A_MODULE, null, null, null);
         }
@@ -210,12 +227,10 @@ final class ModuleGate {
         if (v.refusal() != null) {
             return refused(f, id, stamp, null, v.refusal());
         }
-        for (Claim c : claims()) {
-            if (c.bundleId() != id && c.bundleId() != upgrading && c.department().equals(dept)
-                    && !c.symbolicName().equals(f.symbolicName())) {
-                return refused(f, id, stamp, "department.code", "department '" + dept + "' is already provided by bundle "
-                        + c.symbolicName() + " " + c.version() + " (id " + c.bundleId() + ")");
-            }
+        // The department is known from the manifest: clash on it before parsing, on items after.
+        String[] clash = clash(dept, List.of(), f.symbolicName(), id, upgrading, claims());
+        if (clash != null) {
+            return refused(f, id, stamp, clash[0], clash[1]);
         }
         if (f.descriptor() == null) {
             return refused(f, id, stamp, "(file)", "descriptor not found in the bundle");
@@ -229,23 +244,43 @@ final class ModuleGate {
             LOG.error("Could not read the descriptor of {}", f.symbolicName(), e);
             return refused(f, id, stamp, "(file)", "could not be read: " + e);
         }
-        for (Claim c : claims()) {
-            if (c.bundleId() == id || c.bundleId() == upgrading || c.department().equals(dept)) {
-                continue;
-            }
-            for (int i = 0; i < d.items().size(); i++) {
-                String code = d.items().get(i).code();
-                for (Item other : c.items()) {
-                    if (other.code().equals(code)) {
-                        return refused(f, id, stamp, "items[" + i + "].code", "item code '" + code
-                                + "' is already provided by department '" + c.department() + "'");
-                    }
-                }
-            }
+        clash = clash(dept, d.items(), f.symbolicName(), id, upgrading, claims());
+        if (clash != null) {
+            return refused(f, id, stamp, clash[0], clash[1]);
         }
         ModuleInfo info = new ModuleInfo(dept, f.symbolicName(), f.version(), id, ModuleState.ACTIVE, null,
                 d.items().size(), v.warnings(), v.signer());
         return new Decision(id, stamp, Verdict.ACCEPTED, dept, d, info);
+    }
+
+    /**
+     * Whether a department and its items clash with what other bundles hold: {field, reason}, or
+     * null. The bundle itself ({@code id}) and the one an upload upgrades ({@code upgrading}) do not
+     * count, nor does another revision under the same symbolic name.
+     */
+    static String[] clash(String dept, List<Item> items, String symbolicName, long id, long upgrading, List<Claim> claims) {
+        for (Claim c : claims) {
+            if (c.bundleId() == id || c.bundleId() == upgrading) {
+                continue;
+            }
+            if (c.department().equals(dept)) {
+                if (!c.symbolicName().equals(symbolicName)) {
+                    return new String[] { "department.code", "department '" + dept + "' is already provided by bundle "
+                            + c.symbolicName() + " " + c.version() + " (id " + c.bundleId() + ")" };
+                }
+                continue;
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String code = items.get(i).code();
+                for (Item other : c.items()) {
+                    if (other.code().equals(code)) {
+                        return new String[] { "items[" + i + "].code", "item code '" + code
+                                + "' is already provided by department '" + c.department() + "'" };
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** The loaded modules and the accepted bundles not loaded yet (resolved, still starting). */
@@ -261,17 +296,22 @@ final class ModuleGate {
     }
 
     private Decision refused(Facts f, long id, long stamp, String field, String reason) {
-        String text = field == null ? where(f.symbolicName(), f.version(), id) + ": " + reason
-                : ModuleExtender.refused(f.department(), f.symbolicName(), f.version(), id, field, reason).reason();
-        ModuleInfo info = new ModuleInfo(f.department() == null ? "" : f.department(), f.symbolicName(), f.version(), id,
-                ModuleState.REFUSED, text, 0);
+        ModuleInfo info = refusal(f.department() == null ? "" : f.department(), f.symbolicName(), f.version(), id, field, reason);
         return new Decision(id, stamp, Verdict.REFUSED, f.department(), null, info);
     }
 
+    /**
+     * A refused module as listed: "bundle B V (id N)" (or "(upload)"), then for a descriptor error
+     * ", file …, field F", then ": " and the reason.
+     */
+    static ModuleInfo refusal(String department, String bundle, String version, long id, String field, String reason) {
+        String text = where(bundle, version, id) + (field == null ? "" : ", file " + Modules.DESCRIPTOR + ", field " + field)
+                + ": " + reason;
+        return new ModuleInfo(department, bundle, version, id, ModuleState.REFUSED, text, 0);
+    }
+
     private Decision refused(Bundle b, long stamp, String dept, String reason) {
-        String text = where(b.getSymbolicName(), b.getVersion().toString(), b.getBundleId()) + ": " + reason;
-        ModuleInfo info = new ModuleInfo(dept, b.getSymbolicName(), b.getVersion().toString(), b.getBundleId(),
-                ModuleState.REFUSED, text, 0);
+        ModuleInfo info = refusal(dept, b.getSymbolicName(), b.getVersion().toString(), b.getBundleId(), null, reason);
         return new Decision(b.getBundleId(), stamp, Verdict.REFUSED, dept, null, info);
     }
 
