@@ -49,6 +49,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +77,7 @@ public final class DocumentServiceImpl implements DocumentService {
 
     @Activate
     public DocumentServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference MenuService menus,
-            @Reference HallService halls, @Reference Catalogue catalogue, DocsConfig config) throws IOException {
+            @Reference HallService halls, @Reference Catalogue catalogue, DocsConfig config, BundleContext ctx) throws IOException {
         this.catalogue = catalogue;
         this.db = db;
         this.menus = menus;
@@ -88,12 +89,12 @@ public final class DocumentServiceImpl implements DocumentService {
         }
         DocumentKeys keys = DocumentKeys.load(config.signing_key(), config.verify_keys(),
                 Path.of(System.getProperty("karaf.data", "data"), "budayang", "keys", "documents-ed25519.key"));
-        Path font = FontLocator.find(config.font_path()).orElse(null);
+        Path font = FontLocator.find(config.font_path(), ctx.getDataFile("fonts").toPath()).orElse(null);
         if (font == null) {
-            LOG.warn("No Chinese TrueType font found ({}): sealed documents fall back to Helvetica and print only their "
-                    + "English text. Install one (Debian: apt-get install fonts-wqy-microhei) or set font.path in "
-                    + "etc/org.budayang.docs.cfg.", config.font_path().isBlank() ? "looked for " + FontLocator.CANDIDATES
-                            : "font.path " + config.font_path() + " is not readable");
+            // Only a font.path that names no readable file gets here; the shipped font is always there.
+            LOG.warn("font.path {} in etc/org.budayang.docs.cfg is not readable: sealed documents fall back to Helvetica "
+                    + "and print only their English text. Leave it empty for the shipped WenQuanYi Micro Hei.",
+                    config.font_path());
         } else {
             LOG.info("Sealed documents use the font {}", font);
         }
