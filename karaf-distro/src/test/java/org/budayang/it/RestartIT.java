@@ -31,10 +31,21 @@ public class RestartIT extends ItSupport {
     /** Evaluated once in the JVM that starts the containers, so both boots share it. */
     static final String DB = new File("target/restart-db-" + System.nanoTime()).getAbsolutePath();
 
+    /** What a kill during the very first boot leaves: the folder Derby made, without a database in it. */
+    static final File CUT_SHORT = new File(DB, "seg0/c10.dat");
+    static boolean seeded;
+
     @Configuration
-    public Option[] config() {
+    public Option[] config() throws java.io.IOException {
+        if (!seeded && !new File(DB).exists()) {
+            seeded = true;
+            CUT_SHORT.getParentFile().mkdirs();
+            java.nio.file.Files.writeString(CUT_SHORT.toPath(), "half written");
+        }
         List<Option> o = distribution(3);
         o.add(editConfigurationFilePut("etc/org.budayang.store.cfg", "url", "jdbc:derby:" + DB + ";create=true"));
+        // The test methods run in the container, where DB would be evaluated anew.
+        o.add(editConfigurationFilePut("etc/system.properties", "it.restart.db", DB));
         return options(o);
     }
 
@@ -44,8 +55,13 @@ public class RestartIT extends ItSupport {
     }
 
     @Test
-    public void step1DisableAModuleAndRegisterATerminal() {
+    public void step1DisableAModuleAndRegisterATerminal() throws java.io.IOException {
+        // The first boot found the unfinished folder: it serves anyway and kept what was there.
         awaitApi();
+        File db = new File(System.getProperty("it.restart.db"));
+        File[] aside = db.getParentFile().listFiles((d, n) -> n.startsWith(db.getName() + ".unfinished-"));
+        assertEquals("the cut-short folder is set aside once", 1, aside.length);
+        assertEquals("half written", java.nio.file.Files.readString(new File(aside[0], "seg0/c10.dat").toPath()));
         assertEquals(DEMO, menuDepartments("demo-02"));
         assertEquals(200, admin("PUT", "/api/v1/halls/demo/modules/housingfund", "{\"enabled\": false}").status());
         assertEquals(201, admin("POST", "/api/v1/halls/demo/terminals",

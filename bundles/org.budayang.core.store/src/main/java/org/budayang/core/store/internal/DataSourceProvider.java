@@ -1,5 +1,7 @@
 package org.budayang.core.store.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -95,6 +97,9 @@ public final class DataSourceProvider {
         String rest = url.substring("jdbc:derby:".length());
         int semi = rest.indexOf(';');
         ds.setDatabaseName(semi < 0 ? rest : rest.substring(0, semi));
+        if (semi < 0 || rest.substring(semi).contains("create=true")) {
+            setAsideUnfinished(Path.of(ds.getDatabaseName()));
+        }
         if (semi >= 0) {
             String attrs = rest.substring(semi + 1);
             if (attrs.contains("create=true")) {
@@ -112,6 +117,41 @@ public final class DataSourceProvider {
             LOG.debug("Derby opened: {}", c.getMetaData().getURL());
         }
         return ds;
+    }
+
+    /**
+     * A kill during the very first boot can leave the database folder without
+     * {@code service.properties}, the file Derby writes when a database exists; Derby then refuses
+     * to create it ("Directory ... already exists") on every later start. Such a folder is no
+     * database and holds no data Derby could open, but it is moved aside, never deleted, so that
+     * whatever is in it stays for a person to look at.
+     *
+     * @return where it was moved, or null if there was nothing to do
+     */
+    static Path setAsideUnfinished(Path db) {
+        if (!db.isAbsolute() || !Files.isDirectory(db) || Files.exists(db.resolve("service.properties"))) {
+            return null;
+        }
+        try {
+            boolean empty;
+            try (java.util.stream.Stream<Path> s = Files.list(db)) {
+                empty = s.findAny().isEmpty();
+            }
+            if (empty) {
+                Files.delete(db);
+                LOG.warn("Database folder {} was empty (a first start cut short): creating the database", db);
+                return db;
+            }
+            Path aside = db.resolveSibling(db.getFileName() + ".unfinished-"
+                    + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Files.move(db, aside);
+            LOG.warn("Database folder {} has no service.properties: a first start was cut short while Derby created it. "
+                    + "Moved it to {} (kept, not deleted) and creating the database anew", db, aside);
+            return aside;
+        } catch (IOException e) {
+            LOG.error("Database folder {} is an unfinished Derby database and cannot be moved aside", db, e);
+            return null;
+        }
     }
 
     private static String redact(String url) {
