@@ -263,6 +263,7 @@ public abstract class ItSupport {
      * departments are loaded (Pax Exam may start a test while boot features still install).
      */
     void awaitApi() {
+        await("the hall ready (/api/v1/health)", 60_000, () -> get("/api/v1/health").status(), st -> st == 200);
         await("the API with all demo departments", 60_000, () -> get("/api/v1/modules").text(),
                 t -> DEMO.stream().allMatch(d -> t.contains("\"department\":\"" + d + "\"")));
         awaitDevicesSettled();

@@ -281,6 +281,42 @@ public class MenuIT extends ItSupport {
         assertTrue(run("budayang:halls").contains("demo-02"));
     }
 
+    /**
+     * While the API is not there (here: its servlet component disabled, as during a start before
+     * it registered), every API path answers 503 "starting" with Retry-After, never a 404 that
+     * says an offered item is not offered; /api/v1/health says which component is missing.
+     */
+    @Test
+    public void whileTheApiIsMissingItAnswersStartingAndHealthSaysWhy() {
+        Reply up = get("/api/v1/health");
+        assertEquals(200, up.status());
+        JsonNode h = up.json();
+        assertEquals("up", h.path("status").asText());
+        assertTrue(h.path("live").asBoolean());
+        for (String c : List.of("boot", "api", "devices")) {
+            assertTrue(c + " ready: " + h, h.path("components").path(c).path("ready").asBoolean());
+        }
+        assertFalse("no personal data in health", up.text().matches("(?s).*\\d{17}[\\dX].*"));
+        assertEquals(405, admin("POST", "/api/v1/health", "{}").status());
+        run("scr:disable org.budayang.web.internal.ApiServlet");
+        try {
+            await("the gate answers for the missing API", 10_000, () -> get("/api/v1/terminals/demo-01/menu"),
+                    r -> r.status() == 503);
+            Reply menu = get("/api/v1/terminals/demo-01/menu");
+            assertEquals(503, menu.status());
+            assertEquals("starting", menu.json().path("error").asText());
+            assertNotNull(menu.raw().headers().firstValue("Retry-After").orElse(null));
+            Reply down = get("/api/v1/health");
+            assertEquals(503, down.status());
+            assertTrue(down.json().path("live").asBoolean());
+            assertFalse(down.json().path("components").path("api").path("ready").asBoolean());
+        } finally {
+            run("scr:enable org.budayang.web.internal.ApiServlet");
+        }
+        await("the API back", 10_000, () -> get("/api/v1/terminals/demo-01/menu"), r -> r.status() == 200);
+        assertEquals(200, get("/api/v1/health").status());
+    }
+
     private String run(String command) {
         return console(shell, command);
     }
