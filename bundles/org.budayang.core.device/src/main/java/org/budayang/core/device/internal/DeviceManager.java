@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +26,7 @@ import org.budayang.api.device.DeviceRegistry;
 import org.budayang.api.device.SimulatorHost;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
@@ -65,7 +65,13 @@ public final class DeviceManager implements DeviceRegistry, ManagedDevice.Host {
     private final Map<String, DeviceDriver> drivers = new ConcurrentHashMap<>();
     /** Capabilities of every type seen, kept after its driver left so its devices still count as missing them. */
     private final Map<String, Set<String>> knownCapabilities = new ConcurrentHashMap<>();
-    private final List<DeviceListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Bound as references and taken only when the first event is delivered: a listener that
+     * itself references the registry (the catalogue's DeviceCapabilities) would otherwise be
+     * activated inside this component's own activation, a ServiceFactory cycle Felix logs as ERROR.
+     */
+    private final Map<ServiceReference<DeviceListener>, DeviceListener> listeners = new ConcurrentHashMap<>();
+    private static final DeviceListener NOT_YET = info -> { };
     private final ExecutorService pool;
     private final ExecutorService events;
     private final ScheduledExecutorService ticker;
@@ -233,12 +239,19 @@ public final class DeviceManager implements DeviceRegistry, ManagedDevice.Host {
     static final String NO_SIMULATOR = "simulator host not installed";
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addListener(DeviceListener listener) {
-        listeners.add(listener);
+    void addListener(ServiceReference<DeviceListener> listener) {
+        listeners.put(listener, NOT_YET);
     }
 
-    void removeListener(DeviceListener listener) {
-        listeners.remove(listener);
+    void removeListener(ServiceReference<DeviceListener> listener) {
+        DeviceListener l = listeners.remove(listener);
+        if (l != null && l != NOT_YET) {
+            try {
+                context.ungetService(listener);
+            } catch (IllegalStateException | IllegalArgumentException gone) {
+                // its bundle already stopped
+            }
+        }
     }
 
     // ---- ManagedDevice.Host -------------------------------------------------------------------------
@@ -283,8 +296,19 @@ public final class DeviceManager implements DeviceRegistry, ManagedDevice.Host {
     public void changed(DeviceInfo info) {
         try {
             events.execute(() -> {
-                for (DeviceListener l : listeners) {
+                for (Map.Entry<ServiceReference<DeviceListener>, DeviceListener> e : listeners.entrySet()) {
+                    DeviceListener l = e.getValue();
                     try {
+                        if (l == NOT_YET) {
+                            l = context.getService(e.getKey());
+                            if (l == null) {
+                                continue;
+                            }
+                            if (!listeners.replace(e.getKey(), NOT_YET, l)) {
+                                context.ungetService(e.getKey()); // removed meanwhile
+                                continue;
+                            }
+                        }
                         l.deviceChanged(info);
                     } catch (RuntimeException e) {
                         LOG.error("Device listener {} failed", l.getClass().getName(), e);
