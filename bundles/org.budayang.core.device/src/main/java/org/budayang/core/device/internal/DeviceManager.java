@@ -310,8 +310,8 @@ public final class DeviceManager implements DeviceRegistry, ManagedDevice.Host {
                             }
                         }
                         l.deviceChanged(info);
-                    } catch (RuntimeException e) {
-                        LOG.error("Device listener {} failed", l.getClass().getName(), e);
+                    } catch (RuntimeException x) {
+                        LOG.error("Device listener {} failed", l.getClass().getName(), x);
                     }
                 }
             });
