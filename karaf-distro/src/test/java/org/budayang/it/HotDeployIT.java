@@ -278,6 +278,7 @@ public class HotDeployIT extends ItSupport {
 
         // What could never work for a citizen is refused, each with its field.
         Map<String, String[]> refusals = new java.util.LinkedHashMap<>();
+        refusals.put(labDescriptor(BROKEN_PATTERN_FORM), new String[] { "items[0].form", "'^1[3-9' is not a valid regular expression" });
         refusals.put(labDescriptor("{\"type\": \"array\"}"), new String[] { "items[0].form", "\"type\": \"object\"" });
         refusals.put(labDescriptor("{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"type\": \"object\"}"),
                 new String[] { "items[0].form", "JSON Schema 2020-12" });

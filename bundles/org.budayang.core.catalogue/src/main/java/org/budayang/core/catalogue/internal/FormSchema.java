@@ -77,7 +77,8 @@ public final class FormSchema {
             } catch (RuntimeException e) {
                 // Whatever the meta-schema let through and the library still cannot compile.
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
-                throw new IllegalArgumentException("not a valid JSON Schema: " + cause.getMessage(), e);
+                String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().lines().findFirst().orElse("");
+                throw new IllegalArgumentException("not a valid JSON Schema: " + why, e);
             }
         });
     }
