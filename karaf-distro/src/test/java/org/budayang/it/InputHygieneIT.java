@@ -291,6 +291,10 @@ public class InputHygieneIT extends ItSupport {
                 assertFalse(route.getKey() + ": " + message, message.contains("StreamReadConstraints"));
             }
         }
+        // The demo's stand-in back office reads JSON too.
+        for (String body : List.of("[".repeat(2000) + "]".repeat(2000), "{\"caseNumber\": ", "[1]")) {
+            send("POST", "/sandbox/tax/cases", body.getBytes(StandardCharsets.UTF_8), "sandbox", "sandbox").error(400, "malformed_json");
+        }
         String log = karafLog().substring(Math.min(logBefore, karafLog().length()));
         assertFalse("nothing failed: " + log, log.contains("NullPointerException") || log.contains("| ERROR"));
         assertEquals("nothing changed", hallsBefore, get("/api/v1/halls").text());
