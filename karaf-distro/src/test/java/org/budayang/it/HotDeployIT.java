@@ -236,6 +236,106 @@ public class HotDeployIT extends ItSupport {
         assertEquals(before, others());
     }
 
+    /** A one-item department "lab" whose application item has this form and these required capabilities. */
+    static String labDescriptor(String form, String... requires) {
+        return "{\"format\": 1, \"department\": {\"code\": \"lab\", \"name\": {\"zh\": \"实验室\", \"en\": \"Lab\"}}, "
+                + "\"items\": [{\"code\": \"LAB-000001\", \"name\": {\"zh\": \"检测申请\", \"en\": \"Test request\"}, "
+                + "\"kind\": \"application\", \"requires\": " + JSON.valueToTree(List.of(requires))
+                + (form == null ? "" : ", \"form\": " + form) + "}]}";
+    }
+
+    static final String BROKEN_PATTERN_FORM = "{\"type\": \"object\", \"properties\": {\"phone\": {\"type\": \"string\", "
+            + "\"pattern\": \"^1[3-9\"}}}";
+
+    @Test
+    public void aFormThatCannotWorkIsRefusedLikeAnyDescriptorErrorAndASuspiciousOneIsAWarning() throws Exception {
+        String etag = get("/api/v1/terminals/demo-02/menu").header("ETag");
+        String version = module("housingfund").path("version").asText();
+        watch("org.example.lab");
+        // First some other refusal, so that a stale reason in the list would show.
+        ObjectNode d = (ObjectNode) JSON.readTree(shippedDescriptor(FUND));
+        ((ObjectNode) d.path("items").get(1)).remove("code");
+        send("POST", "/api/v1/modules", departmentJar(FUND, "11.0.0", "housingfund", d.toString()), "vendor", "vendor")
+                .error(422, "module_refused");
+
+        // A pattern that is no regular expression, in the form of items[2].
+        d = (ObjectNode) JSON.readTree(shippedDescriptor(FUND));
+        ((ObjectNode) d.path("items").get(2).path("form").path("properties").path("phone")).put("pattern", "^1[3-9");
+        String reason = send("POST", "/api/v1/modules", departmentJar(FUND, "12.0.0", "housingfund", d.toString()), "vendor", "vendor")
+                .error(422, "module_refused").path("message").asText();
+        for (String part : List.of(FUND + " 12.0.0", "field items[2].form", "properties.phone.pattern", "'^1[3-9'",
+                "not a valid regular expression")) {
+            assertTrue(reason + " names " + part, reason.contains(part));
+        }
+        JsonNode listed = null;
+        for (JsonNode m : get("/api/v1/modules").json()) {
+            if (m.path("state").asText().equals("refused") && m.path("bundle").asText().equals(FUND)) {
+                listed = m;
+            }
+        }
+        assertEquals("the list shows this upload's refusal", reason, listed == null ? null : listed.path("reason").asText());
+        assertEquals("12.0.0", listed.path("version").asText());
+
+        // What could never work for a citizen is refused, each with its field.
+        Map<String, String[]> refusals = new java.util.LinkedHashMap<>();
+        refusals.put(labDescriptor(BROKEN_PATTERN_FORM), new String[] { "items[0].form", "'^1[3-9' is not a valid regular expression" });
+        refusals.put(labDescriptor("{\"type\": \"array\"}"), new String[] { "items[0].form", "\"type\": \"object\"" });
+        refusals.put(labDescriptor("{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"type\": \"object\"}"),
+                new String[] { "items[0].form", "JSON Schema 2020-12" });
+        refusals.put(labDescriptor("{\"type\": \"object\"}").replace("\"kind\": \"application\"", "\"kind\": \"query\""),
+                new String[] { "items[0].form", "a query item takes no form" });
+        refusals.put(labDescriptor(null).replace("\"requires\": []", "\"materials\": [], \"situations\": ["
+                + "{\"code\": \"self\", \"name\": {\"zh\": \"本人\", \"en\": \"In person\"}},"
+                + "{\"code\": \"agent\", \"name\": {\"zh\": \"代办\", \"en\": \"By an agent\"}}], \"questions\": ["
+                + "{\"code\": \"who\", \"text\": {\"zh\": \"谁办理？\", \"en\": \"Who?\"}, \"answers\": ["
+                + "{\"code\": \"me\", \"text\": {\"zh\": \"本人\", \"en\": \"Me\"}, \"situation\": \"self\"},"
+                + "{\"code\": \"also-me\", \"text\": {\"zh\": \"还是本人\", \"en\": \"Me too\"}, \"situation\": \"self\"}]}]"),
+                new String[] { "items[0].situations[1]", "situation 'agent'" });
+        for (Map.Entry<String, String[]> e : refusals.entrySet()) {
+            String why = send("POST", "/api/v1/modules", departmentJar("org.example.lab", "1.0.0", "lab", e.getKey()), "admin", "admin")
+                    .error(422, "module_refused").path("message").asText();
+            assertTrue(why, why.contains("field " + e.getValue()[0]) && why.contains(e.getValue()[1]));
+            assertFalse("no stray ': ' before the reason: " + why, why.contains(": : "));
+        }
+        assertEquals(version, module("housingfund").path("version").asText());
+        assertEquals("menus unchanged", etag, get("/api/v1/terminals/demo-02/menu").header("ETag"));
+
+        // A capability nothing provides yet is only suspicious: accepted, with a warning, until a terminal has it.
+        Reply ok = send("POST", "/api/v1/modules", departmentJar("org.example.lab", "1.0.0", "lab",
+                labDescriptor("{\"type\": \"object\"}", "lab.microscope")), "admin", "admin");
+        assertEquals(ok.text(), 200, ok.status());
+        String warning = "item LAB-000001 requires 'lab.microscope', which no device driver provides and no terminal declares";
+        assertTrue(ok.text(), ok.json().path("warnings").toString().contains(warning));
+        assertTrue(module("lab").path("warnings").toString().contains(warning));
+        assertFalse("the shipped departments need nothing unknown: " + module("tax"),
+                module("tax").path("warnings").toString().contains("no device driver provides"));
+        terminal("lab-01", "idcard", "lab.microscope");
+        assertFalse("a terminal declares it now", module("lab").path("warnings").toString().contains("lab.microscope"));
+        assertTrue(menuItems("lab-01").contains("LAB-000001"));
+        assertEquals(204, send("DELETE", "/api/v1/modules/lab", null, "admin", "admin").status());
+        assertEquals(List.of(), foreignEvents);
+    }
+
+    @Test
+    public void aBrokenFormFromDeployIsRefusedNamingItsField() throws Exception {
+        Path jar = Path.of(System.getProperty("karaf.base"), "deploy").resolve("lab.jar");
+        watch("org.example.lab");
+        Files.write(jar, departmentJar("org.example.lab", "1.0.0", "lab", labDescriptor(BROKEN_PATTERN_FORM)));
+        try {
+            JsonNode refused = await("lab refused", 15_000, () -> get("/api/v1/modules/lab").json(),
+                    m -> m.path("state").asText().equals("refused"));
+            String reason = refused.path("reason").asText();
+            assertTrue(reason, reason.contains("field items[0].form: not a valid JSON Schema: properties.phone.pattern: "
+                    + "'^1[3-9' is not a valid regular expression"));
+            assertFalse(reason, reason.contains("(file)"));
+            assertFalse(menuItems("demo-01").contains("LAB-000001"));
+        } finally {
+            Files.delete(jar);
+        }
+        await("lab gone from the list", 15_000, () -> get("/api/v1/modules/lab").status(), s -> s == 404);
+        assertEquals(List.of(), foreignEvents);
+    }
+
     @Test
     public void deployFolderAddsAndRemovesADepartment() throws Exception {
         Path deploy = Path.of(System.getProperty("karaf.base"), "deploy");

@@ -240,6 +240,75 @@ public class InputHygieneIT extends ItSupport {
         assertEquals("大堂·东区 Lobby East #2", get("/api/v1/terminals/hyg-ok").json().path("name").asText());
     }
 
+    /**
+     * What the parser itself refuses (nesting past its depth, a number past its length) is a
+     * malformed body like any other, on every route that reads JSON: a 400 with the reason and
+     * the place, no stack trace, nothing logged as an error, and nothing changed.
+     */
+    @Test
+    public void jsonPastTheParserLimitsIsMalformedOnEveryRoute() {
+        String citizen = citizen("demo-01", "张三", ZHANG);
+        Reply draft = asCitizen(citizen, "POST", "/api/v1/drafts", "{\"item\": \"" + ITEM + "\", \"situation\": \"self\", "
+                + "\"form\": {\"phone\": \"13800138000\"}}");
+        assertEquals(draft.text(), 201, draft.status());
+        String[] bearer = { "Authorization", "Bearer " + citizen };
+        String[] terminal = { "X-Terminal-Token", token("demo-01") };
+        String[] adminAuth = { "Authorization", basic("admin", "admin") };
+        // route, headers that get the request as far as its body
+        Map<String, String[]> routes = new LinkedHashMap<>();
+        routes.put("POST /api/v1/halls", adminAuth);
+        routes.put("PUT /api/v1/halls/demo/modules/tax", adminAuth);
+        routes.put("POST /api/v1/halls/demo/terminals", adminAuth);
+        routes.put("POST /api/v1/setup", new String[0]);
+        routes.put("POST /api/v1/terminals/demo-01/sessions", terminal);
+        routes.put("POST /api/v1/cases", bearer);
+        routes.put("POST /api/v1/drafts", bearer);
+        routes.put("PUT /api/v1/drafts/" + draft.json().path("id").asText(), new String[] { "X-Draft-Key", draft.json().path("key").asText() });
+        routes.put("POST /api/v1/terminals/demo-04/devices/demo-04-tester/actions/status", new String[] { "X-Terminal-Token", token("demo-04") });
+        routes.put("POST /api/v1/cabinets/demo-c1/pickups", terminal);
+        routes.put("POST /api/v1/cabinets/demo-c1/compartments/1/open", adminAuth);
+        routes.put("PUT /api/v1/cabinets/demo-c1/compartments/1/out-of-service", adminAuth);
+        Map<String, String> bodies = new LinkedHashMap<>();
+        // The security review's reproduction: 2,000 levels, past Jackson's default 1,000.
+        bodies.put("[".repeat(2000) + "]".repeat(2000), "nesting depth");
+        bodies.put("{\"a\": ".repeat(2000) + "1" + "}".repeat(2000), "nesting depth");
+        bodies.put("{\"reason\": " + "1".repeat(2000) + "}", "Number value length");
+        bodies.put("{\"reason\": 0." + "5".repeat(1500) + "}", "Number value length");
+        // Within the old defaults, still far past what a body needs.
+        bodies.put("[".repeat(100) + "]".repeat(100), "nesting depth");
+        bodies.put("{\"reason\": " + "9".repeat(500) + "}", "Number value length");
+        int logBefore = karafLog().length();
+        String hallsBefore = get("/api/v1/halls").text();
+        String terminalsBefore = get("/api/v1/halls/demo/terminals").text();
+        for (Map.Entry<String, String[]> route : routes.entrySet()) {
+            String[] mp = route.getKey().split(" ");
+            for (Map.Entry<String, String> body : bodies.entrySet()) {
+                Reply r = json(mp[0], mp[1], body.getKey(), route.getValue());
+                JsonNode e = r.error(400, "malformed_json");
+                String message = e.path("message").asText();
+                assertTrue(route.getKey() + ": " + message, message.startsWith("request body is not valid JSON: ")
+                        && message.contains(body.getValue()) && message.matches(".*\\(line 1, column \\d+\\)$"));
+                assertFalse(route.getKey() + ": " + message, message.contains("StreamReadConstraints"));
+            }
+        }
+        // The demo's stand-in back office reads JSON too.
+        for (String body : List.of("[".repeat(2000) + "]".repeat(2000), "{\"caseNumber\": ", "[1]")) {
+            send("POST", "/sandbox/tax/cases", body.getBytes(StandardCharsets.UTF_8), "sandbox", "sandbox").error(400, "malformed_json");
+        }
+        String log = karafLog().substring(Math.min(logBefore, karafLog().length()));
+        assertFalse("nothing failed: " + log, log.contains("NullPointerException") || log.contains("| ERROR"));
+        assertEquals("nothing changed", hallsBefore, get("/api/v1/halls").text());
+        assertEquals(terminalsBefore, get("/api/v1/halls/demo/terminals").text());
+        assertEquals(200, me(citizen).status());
+        // A body within the limits still goes through.
+        Reply ok = admin("POST", "/api/v1/halls", "{\"id\": \"hyg-deep\", \"name\": {\"zh\": \"大厅\", \"en\": \"Hall\"}}");
+        assertEquals(ok.text(), 201, ok.status());
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
     Reply asCitizen(String token, String method, String path, String json) {
         return json(method, path, json, "Authorization", "Bearer " + token);
     }

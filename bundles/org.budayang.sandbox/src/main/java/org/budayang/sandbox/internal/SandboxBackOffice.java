@@ -23,6 +23,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelec
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,6 +43,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class SandboxBackOffice extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the platform sends is a case: well under this. */
+    private static final int MAX_BODY = 1024 * 1024;
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
 
     private final transient SandboxSettings settings;
@@ -79,7 +82,20 @@ public final class SandboxBackOffice extends HttpServlet {
         }
         String[] p = (req.getPathInfo() == null ? "" : req.getPathInfo()).replaceAll("^/+", "").split("/");
         if (p.length == 2 && p[1].equals("cases") && req.getMethod().equals("POST")) {
-            JsonNode body = JSON.readTree(req.getInputStream());
+            // Bounded and refused like the platform's own API: broken JSON is the caller's 400, never a 500.
+            byte[] bytes = req.getInputStream().readNBytes(MAX_BODY + 1);
+            JsonNode body;
+            try {
+                body = bytes.length > MAX_BODY ? null : JSON.readTree(bytes);
+            } catch (JsonProcessingException e) {
+                send(resp, 400, "{\"error\":\"malformed_json\",\"message\":\"the body is not valid JSON\"}");
+                return;
+            }
+            if (body == null || !body.isObject()) {
+                send(resp, 400, "{\"error\":\"malformed_json\",\"message\":\"the body must be a JSON object of at most "
+                        + MAX_BODY + " bytes\"}");
+                return;
+            }
             String number = body.path("caseNumber").asText("");
             if (number.isEmpty()) {
                 send(resp, 400, "{\"error\":\"invalid\",\"message\":\"caseNumber missing\"}");

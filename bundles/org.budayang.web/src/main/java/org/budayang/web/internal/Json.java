@@ -11,8 +11,11 @@ import java.util.Set;
 
 import javax.servlet.http.HttpServletResponse;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,6 +27,24 @@ final class Json {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
     static final int MAX_BODY = 64 * 1024;
+    /** No request body nests deeper than a few levels; a case's form is an object in an object. */
+    static final int MAX_DEPTH = 32;
+    /** Digits of one number: more is no amount or count, and long numbers are costly to convert. */
+    static final int MAX_NUMBER_LENGTH = 100;
+    /**
+     * Request bodies are read with explicit limits, so that what the parser refuses is a
+     * {@code 400 malformed_json} like any other broken body (strings are bounded by the body).
+     */
+    private static final ObjectMapper BODIES = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .maxStringLength(MAX_BODY)
+                            .maxNameLength(MAX_BODY)
+                            .build())
+                    .build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private Json() {
     }
@@ -47,11 +68,15 @@ final class Json {
     static ObjectNode object(InputStream body, Set<String> allowed) throws IOException {
         byte[] bytes = bytes(body);
         JsonNode node;
-        try {
-            node = MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed_json", "request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        try (JsonParser parser = BODIES.createParser(bytes)) {
+            try {
+                node = BODIES.readTree(parser);
+            } catch (JsonProcessingException e) {
+                // A limit the parser enforces comes without a location: where the parser stopped is it.
+                JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+                throw new ApiException(400, "malformed_json", "request body is not valid JSON: " + reason(e)
+                        + (at == null || at.getLineNr() < 0 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            }
         }
         if (node == null || node.isMissingNode()) {
             throw new ApiException(400, "malformed_json", "request body is empty; a JSON object is expected");
@@ -66,6 +91,12 @@ final class Json {
             }
         }
         return (ObjectNode) node;
+    }
+
+    /** The parser's words without its internals (the name of the setting a limit comes from). */
+    private static String reason(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        return m == null ? e.getClass().getSimpleName() : m.replaceFirst(", from `[^`]*`\\)", ")");
     }
 
     static JsonNode required(JsonNode o, String field, String path) {

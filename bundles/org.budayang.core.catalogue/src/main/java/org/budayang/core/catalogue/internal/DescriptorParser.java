@@ -21,8 +21,11 @@ import org.budayang.api.catalogue.Material;
 import org.budayang.api.catalogue.Question;
 import org.budayang.api.catalogue.Situation;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -38,7 +41,19 @@ public final class DescriptorParser {
     static final Pattern LOCAL_CODE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     public static final Pattern CAPABILITY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** A descriptor nests a form schema a few levels down; far fewer levels than this. */
+    static final int MAX_DEPTH = 64;
+    static final int MAX_NUMBER_LENGTH = 100;
+    /**
+     * Explicit limits (strings and names are bounded by {@code max.descriptor.bytes} already):
+     * what the parser refuses is a descriptor error with its place, like any malformed JSON.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .build())
+                    .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
 
@@ -47,12 +62,16 @@ public final class DescriptorParser {
      */
     public ModuleDescriptor parse(byte[] json, String declaredDepartment) throws DescriptorException {
         JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonParseException e) {
-            var loc = e.getLocation();
-            throw new DescriptorException("(line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")",
-                    "malformed JSON: " + e.getOriginalMessage());
+        try (JsonParser p = MAPPER.createParser(json)) {
+            try {
+                root = MAPPER.readTree(p);
+            } catch (JsonProcessingException e) {
+                // A limit the parser enforces comes without a location: where the parser stopped is it.
+                JsonLocation loc = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+                String m = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage().replaceFirst(", from `[^`]*`\\)", ")");
+                throw new DescriptorException("(line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")",
+                        "malformed JSON: " + m);
+            }
         } catch (IOException e) {
             throw new DescriptorException("(file)", "unreadable: " + e.getMessage());
         }
@@ -92,6 +111,11 @@ public final class DescriptorParser {
                 questions.put(item.code(), questions(node, item));
             }
             if (node.has("form")) {
+                if (item.kind() == ItemKind.QUERY) {
+                    // Nothing would ever show or take it: a query issues its document from the records.
+                    throw new DescriptorException(node.at("form"), "a query item takes no form: its document comes from the "
+                            + "department's records (an application or service item takes a form)");
+                }
                 try {
                     forms.put(item.code(), FormSchema.compile(node.required("form")));
                 } catch (IllegalArgumentException e) {
@@ -155,7 +179,44 @@ public final class DescriptorParser {
             }
             out.add(new Question(q.string("code", null), q.text("text"), answers));
         }
+        reachable(item, parsed, out);
         return out;
+    }
+
+    /**
+     * Guidance is where a citizen finds their situation: a question no answer leads to is never
+     * asked, a situation no answer settles can never be chosen.
+     */
+    private static void reachable(Obj item, Item parsed, List<Question> questions) throws DescriptorException {
+        Set<String> asked = new HashSet<>();
+        Set<String> settled = new HashSet<>();
+        asked.add(questions.get(0).code());
+        // Answers only lead forward, so one pass in order sees every question after all that lead to it.
+        for (Question q : questions) {
+            if (!asked.contains(q.code())) {
+                continue;
+            }
+            for (Question.Answer a : q.answers()) {
+                if (a.next() != null) {
+                    asked.add(a.next());
+                } else {
+                    settled.add(a.situation());
+                }
+            }
+        }
+        for (int i = 0; i < questions.size(); i++) {
+            if (!asked.contains(questions.get(i).code())) {
+                throw new DescriptorException(item.at("questions") + "[" + i + "]", "no answer leads to question '"
+                        + questions.get(i).code() + "', so it is never asked (only the first question needs none)");
+            }
+        }
+        for (int i = 0; i < parsed.situations().size(); i++) {
+            String code = parsed.situations().get(i).code();
+            if (!settled.contains(code)) {
+                throw new DescriptorException(item.at("situations") + "[" + i + "]", "no answer in " + item.at("questions")
+                        + " leads to situation '" + code + "', so a citizen who follows the questions can never choose it");
+            }
+        }
     }
 
     private static Item item(Obj o, String department) throws DescriptorException {

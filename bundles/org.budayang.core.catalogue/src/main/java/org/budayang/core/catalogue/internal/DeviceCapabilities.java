@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.budayang.api.device.DeviceDriver;
 import org.budayang.api.device.DeviceInfo;
 import org.budayang.api.device.DeviceListener;
 import org.budayang.api.device.DeviceRegistry;
@@ -30,6 +31,8 @@ public final class DeviceCapabilities implements DeviceListener {
     private final Map<String, Long> changedAt = new ConcurrentHashMap<>();
     private volatile long registryChangedAt;
     private volatile DeviceRegistry registry;
+    /** Every driver deployed, whether or not a device of its type is configured yet. */
+    private final Map<DeviceDriver, Set<String>> drivers = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -43,6 +46,22 @@ public final class DeviceCapabilities implements DeviceListener {
             registry = null;
             registryChangedAt = counter.incrementAndGet();
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addDriver(DeviceDriver d) {
+        drivers.put(d, Set.copyOf(d.capabilities()));
+    }
+
+    void removeDriver(DeviceDriver d) {
+        drivers.remove(d);
+    }
+
+    /** The capabilities some deployed driver can give a terminal. */
+    Set<String> fromDrivers() {
+        Set<String> out = new TreeSet<>();
+        drivers.values().forEach(out::addAll);
+        return out;
     }
 
     @Override

@@ -143,6 +143,16 @@ public final class HallStore implements HallService {
         return out;
     }
 
+    /**
+     * Every capability a terminal of any hall could have: the registered ones and those a
+     * deployed driver provides. An item requiring anything else shows on no terminal.
+     */
+    Set<String> knownCapabilities() {
+        Set<String> out = new TreeSet<>(devices.fromDrivers());
+        state.terminals().values().forEach(t -> out.addAll(t.capabilities()));
+        return out;
+    }
+
     @Override
     public Optional<Terminal> terminal(String id) {
         return Optional.ofNullable(state.terminals().get(id)).map(devices::effective);

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -45,6 +46,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.BundleTracker;
 import org.osgi.util.tracker.BundleTrackerCustomizer;
@@ -95,6 +98,7 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     private final Object lock = new Object();
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private volatile int refusedUploads = 20;
+    private volatile HallStore halls;
 
     @Activate
     public ModuleExtender(BundleContext context, @Reference FeaturesService features, ModulesConfig config) {
@@ -363,6 +367,40 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         }
     }
 
+    /** Optional: halls need the database, the gate must not wait for it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setHalls(HallStore h) {
+        halls = h;
+    }
+
+    void unsetHalls(HallStore h) {
+        if (halls == h) {
+            halls = null;
+        }
+    }
+
+    /**
+     * A required capability that no driver provides and no terminal declares is only a warning,
+     * as of now: the driver or the terminal may come later, and the item shows from then on.
+     */
+    private ModuleInfo withCapabilityWarnings(Loaded l) {
+        HallStore h = halls;
+        if (h == null) {
+            return l.info();
+        }
+        Set<String> known = h.knownCapabilities();
+        ModuleInfo info = l.info();
+        for (Item i : l.descriptor().items()) {
+            for (String c : i.requires()) {
+                if (!known.contains(c)) {
+                    info = info.withWarning("item " + i.code() + " requires '" + c + "', which no device driver provides and "
+                            + "no terminal declares: no terminal offers the item until one does");
+                }
+            }
+        }
+        return info;
+    }
+
     private Optional<FormSchema> form(String item) {
         Snapshot s = snapshot;
         Item i = s.items().get(item);
@@ -374,7 +412,7 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     public List<ModuleInfo> modules() {
         Snapshot s = snapshot;
         List<ModuleInfo> out = new ArrayList<>();
-        s.active().values().forEach(l -> out.add(l.info()));
+        s.active().values().forEach(l -> out.add(withCapabilityWarnings(l)));
         out.addAll(s.refused().values());
         return out;
     }
@@ -384,7 +422,7 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         Snapshot s = snapshot;
         Loaded l = s.active().get(department);
         if (l != null) {
-            return Optional.of(l.info());
+            return Optional.of(withCapabilityWarnings(l));
         }
         return s.refused().values().stream().filter(i -> department.equals(i.department())).findFirst();
     }

@@ -141,6 +141,18 @@ public class DescriptorParserTest {
     }
 
     @Test
+    public void jsonPastTheParserLimitsIsMalformedWithItsPlace() {
+        // Nesting and number length are limited explicitly, far below what a 1 MiB descriptor could hold.
+        String deep = VALID.replace("\"format\": 1,", "\"format\": 1, \"x\": " + "[".repeat(2000) + "]".repeat(2000) + ",");
+        DescriptorException e = refuse(deep);
+        assertTrue(e.field(), e.field().matches("\\(line 2, column \\d+\\)"));
+        assertEquals("malformed JSON: Document nesting depth (65) exceeds the maximum allowed (64)", e.reason());
+        DescriptorException digits = refuse(VALID.replace("\"format\": 1", "\"format\": 1" + "0".repeat(200)));
+        assertTrue(digits.field(), digits.field().startsWith("(line 2, column"));
+        assertTrue(digits.reason(), digits.reason().startsWith("malformed JSON: Number value length (201) exceeds the maximum allowed (100)"));
+    }
+
+    @Test
     public void duplicateJsonKeyIsRefused() {
         DescriptorException e = refuse(VALID.replace("\"kind\": \"certificate\"", "\"kind\": \"certificate\", \"kind\": \"query\""));
         assertTrue(e.reason(), e.reason().contains("Duplicate field 'kind'"));

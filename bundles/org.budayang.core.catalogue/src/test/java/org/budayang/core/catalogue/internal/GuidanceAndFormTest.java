@@ -102,6 +102,78 @@ public class GuidanceAndFormTest {
     }
 
     @Test
+    public void aBrokenRegularExpressionIsADescriptorErrorNamingThePattern() {
+        DescriptorException e = refuse(descriptor(null, FORM.replace("^1[3-9][0-9]{9}$", "^1[3-9")));
+        assertEquals("items[0].form", e.field());
+        assertEquals("not a valid JSON Schema: properties.phone.pattern: '^1[3-9' is not a valid regular expression "
+                + "(Unclosed character class near index 5)", e.reason());
+        DescriptorException names = refuse(descriptor(null, "{\"type\": \"object\", \"patternProperties\": {\"([\": {}}}"));
+        assertEquals("items[0].form", names.field());
+        assertTrue(names.reason(), names.reason().startsWith("not a valid JSON Schema: patternProperties: '([' is not a valid "
+                + "regular expression"));
+    }
+
+    @Test
+    public void aFormThatNoSubmissionCouldMeetIsRefused() {
+        for (String form : List.of("{\"type\": \"string\"}", "{\"type\": [\"object\", \"null\"]}",
+                "{\"properties\": {\"phone\": {\"type\": \"string\"}}}")) {
+            DescriptorException e = refuse(descriptor(null, form));
+            assertEquals(form, "items[0].form", e.field());
+            assertTrue(e.reason(), e.reason().startsWith("type: a form's top level is \"type\": \"object\""));
+        }
+    }
+
+    @Test
+    public void aFormIsJsonSchema2020OnlyAndNeverFetchesAnother() {
+        for (String dialect : List.of("http://json-schema.org/draft-07/schema#", "http://127.0.0.1:9/meta-schema", "5")) {
+            String value = dialect.equals("5") ? dialect : "\"" + dialect + "\"";
+            DescriptorException e = refuse(descriptor(null, "{\"$schema\": " + value + ", \"type\": \"object\"}"));
+            assertEquals("items[0].form", e.field());
+            assertTrue(e.reason(), e.reason().startsWith("$schema: forms are JSON Schema 2020-12")
+                    && e.reason().endsWith("found " + value));
+        }
+    }
+
+    @Test
+    public void aQueryItemTakesNoForm() {
+        DescriptorException e = refuse(descriptor(null, FORM).replace("\"kind\": \"application\"", "\"kind\": \"query\""));
+        assertEquals("items[0].form", e.field());
+        assertTrue(e.reason(), e.reason().startsWith("a query item takes no form"));
+    }
+
+    @Test
+    public void guidanceReachesEverySituationAndQuestion() {
+        // Both answers of the second question settle "self": "agent" is still reached from the first.
+        String tree = TREE.replace("\"situation\": \"agent\"}]}]", "\"situation\": \"self\"}]}]");
+        refuseNothing(descriptor(tree, null));
+        DescriptorException unreached = refuse(descriptor(tree.replace("\"situation\": \"agent\"}]},", "\"next\": \"who\"}]},"), null));
+        assertEquals("items[0].situations[1]", unreached.field());
+        assertTrue(unreached.reason(), unreached.reason().startsWith("no answer in items[0].questions leads to situation 'agent'"));
+        DescriptorException neverAsked = refuse(descriptor(TREE.replace("\"next\": \"who\"", "\"situation\": \"self\""), null));
+        assertEquals("items[0].questions[1]", neverAsked.field());
+        assertTrue(neverAsked.reason(), neverAsked.reason().startsWith("no answer leads to question 'who'"));
+    }
+
+    private void refuseNothing(String json) {
+        try {
+            parse(json);
+        } catch (DescriptorException e) {
+            throw new AssertionError("refused: " + e.getMessage(), e);
+        }
+    }
+
+    @Test
+    public void messagesStartWithWhatIsWrongNotWithAnEmptyPath() throws Exception {
+        FormSchema form = parse(descriptor(null, FORM)).forms().get("000183001005");
+        List<FieldError> errors = form.validate(new ObjectMapper().readTree("\"13800138000\""));
+        assertEquals("(form)", errors.get(0).field());
+        assertEquals("string found, object expected", errors.get(0).message().en());
+        assertFalse(errors.get(0).message().zh(), errors.get(0).message().zh().startsWith(":"));
+        DescriptorException e = refuse(descriptor(null, "{\"type\": \"object\", \"required\": 5}"));
+        assertEquals("not a valid JSON Schema: required: integer found, array expected", e.reason());
+    }
+
+    @Test
     public void anInvalidSchemaRefusesTheModule() {
         DescriptorException e = refuse(descriptor(null, "{\"type\": \"strange\"}"));
         assertEquals("items[0].form", e.field());
