@@ -47,6 +47,7 @@ import org.budayang.api.module.ModuleRegistry;
 import org.budayang.api.module.ModuleState;
 import org.budayang.api.notify.Outbox;
 import org.budayang.api.security.AdminSetup;
+import org.budayang.core.store.tx.StoreBusyException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -222,6 +223,11 @@ public final class ApiServlet extends HttpServlet {
                 case INVALID -> 400;
             };
             Json.error(resp, status, e.kind().name().toLowerCase(), e.getMessage(), null);
+        } catch (StoreBusyException e) {
+            // Lock contention that outlasted the store's retries: nothing was written, try again.
+            LOG.warn("Database busy on {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
+            Json.error(resp, 503, "busy", "the hall's database is busy with other requests and nothing was saved; "
+                    + "try again in a moment", null, e.retryAfterSeconds());
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure on {} {}", req.getMethod(), req.getRequestURI(), e);
             Json.error(resp, 500, "internal", "the server failed to handle this request; the log has the details", null);
