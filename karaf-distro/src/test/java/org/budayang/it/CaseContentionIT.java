@@ -1,6 +1,7 @@
 package org.budayang.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
@@ -104,6 +105,63 @@ public class CaseContentionIT extends ItSupport {
             if (byPrefix.size() == 2) {
                 assertEquals(e.getKey() + " starts at 1 on a fresh database", 1, (int) got.first());
             }
+        }
+    }
+
+    @Test
+    public void aSubmissionBlockedPastTheRetriesIsA503WithRetryAfterAndSavesNothing() throws Exception {
+        awaitApi();
+        String token = terminal("blocked-01");
+        String[] medical = applicationOf("blocked-01", "medical");
+        String body = submitJson(medical[0], medical[1], validForm(medical[0]));
+        javax.sql.DataSource db = context.getService(context.getServiceReferences(javax.sql.DataSource.class,
+                "(budayang.store=main)").iterator().next());
+        int cases = ((Number) scalar(db, "SELECT COUNT(*) FROM citizen_case")).intValue();
+        String last = (String) scalar(db, "SELECT MAX(case_no) FROM citizen_case WHERE department = 'medical'");
+        java.sql.Connection holder = db.getConnection();
+        try {
+            // Derby waits 1 s for a lock instead of 60, so the retries run out within the request.
+            setDatabaseProperty(holder, "derby.locks.waitTimeout", "1");
+            holder.setAutoCommit(false);
+            try (java.sql.Statement s = holder.createStatement()) {
+                s.execute("LOCK TABLE case_counter IN EXCLUSIVE MODE");
+            }
+            Reply r = asCitizen(citizen("blocked-01", token, "张三", ZHANG), "POST", "/api/v1/cases", body);
+            r.error(503, "busy");
+            assertTrue(r.text(), r.json().path("message").asText().contains("nothing was saved"));
+            assertEquals("1", r.header("Retry-After"));
+        } finally {
+            holder.rollback();
+            holder.close();
+            try (java.sql.Connection c = db.getConnection()) {
+                setDatabaseProperty(c, "derby.locks.waitTimeout", null);
+            }
+        }
+        assertFalse(karafLog().contains("Unexpected failure on POST /api/v1/cases"));
+        assertTrue(karafLog().contains("Database busy on POST /api/v1/cases"));
+        // Nothing was kept of it: no case, and the next one is numbered as if it never happened.
+        assertEquals(cases, ((Number) scalar(db, "SELECT COUNT(*) FROM citizen_case")).intValue());
+        Reply next = asCitizen(citizen("blocked-01", token, "张三", ZHANG), "POST", "/api/v1/cases", body);
+        assertEquals(next.text(), 201, next.status());
+        String number = next.json().path("number").asText();
+        int expected = last == null || !last.startsWith(number.substring(0, number.lastIndexOf('-')))
+                ? 1 : Integer.parseInt(last.substring(last.lastIndexOf('-') + 1)) + 1;
+        assertEquals(number, expected, Integer.parseInt(number.substring(number.lastIndexOf('-') + 1)));
+    }
+
+    private static Object scalar(javax.sql.DataSource db, String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.getConnection(); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1);
+        }
+    }
+
+    private static void setDatabaseProperty(java.sql.Connection c, String key, String value) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("CALL SYSCS_UTIL.SYSCS_SET_DATABASE_PROPERTY(?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, value);
+            ps.execute();
         }
     }
 
