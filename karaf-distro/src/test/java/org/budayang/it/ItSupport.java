@@ -460,12 +460,17 @@ public abstract class ItSupport {
 
     /** Logs a citizen in at a demo terminal with a valid ID card; returns the session token. */
     String citizen(String terminal, String name, String idNumber) {
+        return citizen(terminal, terminal + "-terminal-token", name, idNumber);
+    }
+
+    /** Logs a citizen in with a valid ID card at a terminal proving itself with this token. */
+    String citizen(String terminal, String terminalToken, String name, String idNumber) {
         java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai"));
         java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
         String body = "{\"method\": \"idcard\", \"card\": {\"name\": \"" + name + "\", \"idNumber\": \"" + idNumber
                 + "\", \"validFrom\": \"" + f.format(today.minusYears(3)) + "\", \"validTo\": \"" + f.format(today.plusYears(7)) + "\"}}";
         Reply r = send(HttpRequest.newBuilder(uri("/api/v1/terminals/" + terminal + "/sessions")).timeout(Duration.ofSeconds(20))
-                .header("X-Terminal-Token", terminal + "-terminal-token").header("Content-Type", "application/json")
+                .header("X-Terminal-Token", terminalToken).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
         assertEquals(r.text(), 201, r.status());
         return r.json().path("token").asText();

@@ -13,7 +13,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface CaseService {
     /**
      * Submits an application for the citizen of a session and tries to forward it to the
-     * department's back office at once; if that is down the case is kept and forwarded later.
+     * department's back office at once; if that is down the case is kept and forwarded later. A
+     * department without a back office ({@link #hasBackOffice(String)}) has the case processed in
+     * the hall ({@link #processedInHall(String)}): it is never forwarded.
      *
      * @param formJson a JSON object
      * @throws CaseException NOT_FOUND for an item the session's terminal does not offer,
@@ -28,6 +30,32 @@ public interface CaseService {
     List<CaseRecord> ofDepartment(String department, int limit);
 
     Optional<CaseRecord> find(String number);
+
+    /**
+     * Whether the department has a back office the platform forwards its cases to: a
+     * {@link BackOffice} registered for it, or a connector configured for it (even while it is
+     * down or still starting). Without one its cases are processed in the hall.
+     *
+     * @since 1.2
+     */
+    boolean hasBackOffice(String department);
+
+    /**
+     * True if the case is processed in the hall by the hall's window staff rather than by its
+     * department's back office: its department had none when it was submitted (or when the
+     * platform came to forward it). Such a case is never forwarded.
+     *
+     * @since 1.2
+     */
+    boolean processedInHall(String number);
+
+    /**
+     * The cases of one department processed in the hall ({@link #processedInHall(String)}),
+     * newest first, at most {@code limit}.
+     *
+     * @since 1.2
+     */
+    List<CaseRecord> hallCases(String department, int limit);
 
     /**
      * Moves a case on.

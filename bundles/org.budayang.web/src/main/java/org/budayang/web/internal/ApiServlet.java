@@ -47,6 +47,8 @@ import org.budayang.api.module.ModuleRegistry;
 import org.budayang.api.module.ModuleState;
 import org.budayang.api.notify.Outbox;
 import org.budayang.api.security.AdminSetup;
+import org.budayang.api.security.UserAdmin;
+import org.budayang.core.store.tx.StoreBusyException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -101,6 +103,7 @@ public final class ApiServlet extends HttpServlet {
     private final transient LockerApi lockers;
     private transient volatile LockerService lockerService;
     private final transient OutboxApi outbox;
+    private final transient UsersApi users;
     private final transient DevicesApi devices;
     private final transient SetupApi setup = new SetupApi();
     private final transient ConcurrentHashMap<String, CachedMenu> menuJson = new ConcurrentHashMap<>();
@@ -125,6 +128,7 @@ public final class ApiServlet extends HttpServlet {
         this.loginTickets = new LoginTicketApi(halls, citizens, tickets);
         this.lockers = new LockerApi(() -> lockerService, halls, caseService, citizens, auth);
         this.outbox = new OutboxApi(auth);
+        this.users = new UsersApi(auth);
         this.devices = new DevicesApi(halls, auth, citizens, caseService, catalogue, config.public_base_url());
     }
 
@@ -177,6 +181,16 @@ public final class ApiServlet extends HttpServlet {
         outbox.unbind(o);
     }
 
+    /** Optional: user administration needs core.security's user store. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setUserAdmin(UserAdmin u) {
+        users.bind(u);
+    }
+
+    void unsetUserAdmin(UserAdmin u) {
+        users.unbind(u);
+    }
+
     /** Optional: the rest of the API runs while the locker service waits for what it needs. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setLockerService(LockerService s) {
@@ -222,6 +236,11 @@ public final class ApiServlet extends HttpServlet {
                 case INVALID -> 400;
             };
             Json.error(resp, status, e.kind().name().toLowerCase(), e.getMessage(), null);
+        } catch (StoreBusyException e) {
+            // Lock contention that outlasted the store's retries: nothing was written, try again.
+            LOG.warn("Database busy on {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
+            Json.error(resp, 503, "busy", "the hall's database is busy with other requests and nothing was saved; "
+                    + "try again in a moment", null, e.retryAfterSeconds());
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure on {} {}", req.getMethod(), req.getRequestURI(), e);
             Json.error(resp, 500, "internal", "the server failed to handle this request; the log has the details", null);
@@ -379,7 +398,13 @@ public final class ApiServlet extends HttpServlet {
                     unsupported(n == 1, m);
                 }
             }
-            case "admin" -> outbox.route(req, resp, p);
+            case "admin" -> {
+                if (n >= 2 && p.get(1).equals("users")) {
+                    users.route(req, resp, p);
+                } else {
+                    outbox.route(req, resp, p);
+                }
+            }
             case "setup" -> setup.route(req, resp, p);
             case "platform" -> {
                 if (n == 1 && m.equals("GET")) {

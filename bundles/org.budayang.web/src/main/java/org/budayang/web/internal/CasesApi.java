@@ -22,11 +22,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Cases over HTTP. A citizen (Bearer session token) submits and reads their own cases; window
  * staff (HTTP Basic with the role {@code staff-<department>}) read and advance their
- * department's cases. A case someone may not see answers 404, not 403, so that case numbers
- * cannot be probed.
+ * department's cases. A case of a department without a back office is processed in the hall:
+ * the hall's window staff ({@code hall-staff}) and hall admins read and advance it too. A case
+ * someone may not see answers 404, not 403, so that case numbers cannot be probed.
  */
 final class CasesApi {
     static final String STAFF_PREFIX = "staff-";
+    /** The hall's window staff: cases processed in the hall (departments without a back office). */
+    static final String HALL_STAFF = "hall-staff";
     /** Where staff can move a case; "submitted" is where a case starts, never a target. */
     private static final List<CaseStatus> TARGETS = List.of(CaseStatus.ACCEPTED, CaseStatus.APPROVED,
             CaseStatus.REJECTED, CaseStatus.RESULT_READY, CaseStatus.COMPLETED);
@@ -46,7 +49,12 @@ final class CasesApi {
         Application a = Application.read(req);
         CaseRecord c = cases.submit(session, a.item(), a.situation(), a.formJson());
         ObjectNode o = json(c);
-        if (!c.forwarded()) {
+        boolean inHall = cases.processedInHall(c.number());
+        o.put("processedInHall", inHall);
+        if (inHall) {
+            o.put("notice", "This department's system is not connected to the hall: the hall's window staff will process "
+                    + "your case here; you do not need to submit it again. 该部门业务系统未接入本大厅，您的办件将由大厅综合窗口工作人员办理，无需重复提交。");
+        } else if (!c.forwarded()) {
             o.put("notice", "The department's system cannot be reached right now. Your case is kept and will be "
                     + "forwarded automatically; you do not need to submit it again. 部门系统暂时无法连接，您的办件已保存，将自动转交，无需重复提交。");
         }
@@ -63,8 +71,16 @@ final class CasesApi {
             if (dept == null || dept.isBlank()) {
                 throw ApiException.invalid("staff list cases of one department: add ?department=<code>");
             }
-            auth.require(req, STAFF_PREFIX + dept);
-            found = cases.ofDepartment(dept, 200);
+            Authenticator.Caller caller = auth.authenticate(req);
+            if (caller.roles().contains(STAFF_PREFIX + dept)) {
+                found = cases.ofDepartment(dept, 200);
+            } else if (caller.roles().contains(HALL_STAFF) || caller.roles().contains(ApiServlet.HALL_ADMIN)) {
+                // The hall's window staff see the department's cases that are theirs to process.
+                found = cases.hallCases(dept, 200);
+            } else {
+                throw new ApiException(403, "forbidden", "user '" + caller.user() + "' lacks the role " + STAFF_PREFIX + dept
+                        + " (or " + HALL_STAFF + " or " + ApiServlet.HALL_ADMIN + " for its cases processed in the hall)");
+            }
         }
         ArrayNode out = Json.MAPPER.createArrayNode();
         found.forEach(c -> out.add(json(c)));
@@ -77,7 +93,7 @@ final class CasesApi {
 
     void advance(HttpServletRequest req, HttpServletResponse resp, String number) throws IOException {
         CaseRecord c = cases.find(number).orElseThrow(() -> ApiException.notFound("no case " + number));
-        Authenticator.Caller staff = auth.require(req, STAFF_PREFIX + c.department());
+        Authenticator.Caller staff = auth.require(req, staffRoles(c));
         ObjectNode body = Json.object(req.getInputStream(), Set.of("to", "note"));
         String to = Json.string(body, "to", "to");
         // Exactly the documented names: "Accepted" or "ACCEPTED " is a mistake, not a synonym.
@@ -102,8 +118,14 @@ final class CasesApi {
             auth.authenticate(req);
             throw ApiException.notFound("no case " + number);
         }
-        auth.require(req, STAFF_PREFIX + c.department());
+        auth.require(req, staffRoles(c));
         return c;
+    }
+
+    /** Who may read and advance the case: its department's staff, and the hall's for a case processed in the hall. */
+    private String[] staffRoles(CaseRecord c) {
+        return cases.processedInHall(c.number()) ? new String[] { STAFF_PREFIX + c.department(), HALL_STAFF, ApiServlet.HALL_ADMIN }
+                : new String[] { STAFF_PREFIX + c.department() };
     }
 
     private static boolean isBearer(HttpServletRequest req) {

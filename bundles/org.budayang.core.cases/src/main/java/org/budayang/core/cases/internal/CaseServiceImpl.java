@@ -1,5 +1,6 @@
 package org.budayang.core.cases.internal;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,13 +43,17 @@ import org.budayang.api.identity.CitizenSession;
 import org.budayang.api.identity.Person;
 import org.budayang.api.identity.ResidentId;
 import org.budayang.api.text.TextRule;
+import org.budayang.core.store.tx.Transactions;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +66,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Cases in the database. Submission, each status change and its history entry are one
  * transaction; forwarding to the back office happens after the commit, so a back office that
  * is down never loses a case: it stays marked unforwarded and a background pass retries with
- * back-off until the back office takes it.
+ * back-off until the back office takes it. A department that has no back office at all gets its
+ * cases processed in the hall, by the hall's window staff: they are never forwarded.
  */
 @Component(configurationPid = "org.budayang.cases", service = { CaseService.class, CaseServiceImpl.class })
 @Designate(ocd = CasesConfig.class)
@@ -76,6 +82,8 @@ public final class CaseServiceImpl implements CaseService {
      * future holds it, so the submitting thread and the background pass never both send it.
      */
     static final long LEASE_SECONDS = 30;
+    /** The factory PID of the HTTP connectors ({@link HttpBackOffice}). */
+    static final String BACKOFFICE_PID = "org.budayang.backoffice";
 
     private final DataSource db;
     private final MenuService menus;
@@ -88,6 +96,8 @@ public final class CaseServiceImpl implements CaseService {
      */
     private final Map<String, ConcurrentSkipListMap<ServiceReference<?>, BackOffice>> backOffices = new ConcurrentHashMap<>();
     private final ScheduledExecutorService forwarder;
+    /** Optional: tells a configured connector that is still starting from no back office at all. */
+    private volatile ConfigurationAdmin configAdmin;
 
     @Activate
     public CaseServiceImpl(@Reference(target = "(budayang.store=main)") DataSource db, @Reference MenuService menus,
@@ -123,6 +133,41 @@ public final class CaseServiceImpl implements CaseService {
         backOffices.values().forEach(m -> m.remove(ref));
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setConfigAdmin(ConfigurationAdmin admin) {
+        configAdmin = admin;
+    }
+
+    void unsetConfigAdmin(ConfigurationAdmin admin) {
+        if (configAdmin == admin) {
+            configAdmin = null;
+        }
+    }
+
+    @Override
+    public boolean hasBackOffice(String department) {
+        return backOffice(department) != null || connectorConfigured(department);
+    }
+
+    /**
+     * A connector configured for the department (etc/org.budayang.backoffice-<dept>.cfg): it has a
+     * back office even before the connector registered (right after a start) or while it restarts.
+     */
+    private boolean connectorConfigured(String department) {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin == null) {
+            return false;
+        }
+        try {
+            // Department codes are [a-z][a-z0-9-]* (the catalogue's rule): nothing to escape in a filter.
+            return admin.listConfigurations("(&(service.factoryPid=" + BACKOFFICE_PID + ")(department=" + department + "))") != null;
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("Could not look up the back-office connectors: {}", e.toString());
+            return false;
+        }
+    }
+
     private BackOffice backOffice(String department) {
         ConcurrentSkipListMap<ServiceReference<?>, BackOffice> m = backOffices.get(department);
         Map.Entry<ServiceReference<?>, BackOffice> best = m == null ? null : m.firstEntry();
@@ -143,24 +188,33 @@ public final class CaseServiceImpl implements CaseService {
         Person applicant = session.person();
         String idHash = vault.hash(applicant.id().value());
         Instant now = Instant.now();
-        // Numbered in a transaction of its own, so the counter row is locked only briefly and
-        // submissions do not queue behind each other; a failed submission leaves a gap.
-        String number = number(item.department(), now);
-        Transactions.inTransaction(db, c -> {
+        // Without a back office there is nothing to forward to: the hall's window staff process it.
+        boolean inHall = !hasBackOffice(item.department());
+        // Numbered inside the submission's transaction: one that rolls back (or loses a lock and
+        // is run again) gives its number back, so a department's numbers have no gaps. The counter
+        // row stays locked until the commit: one department's submissions queue for that moment.
+        String number = Transactions.inTransaction(db, c -> {
+            String n = nextNumber(c, item.department(), now);
             upsertPerson(c, idHash, applicant, now);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO citizen_case (case_no, item, department, situation, "
                     + "applicant_hash, terminal, status, form_json, forwarded, forward_attempts, next_forward_at, "
-                    + "submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
-                // The submitting thread holds the forwarding lease from the start.
-                bind(ps, number, item.code(), item.department(), situation, idHash, session.terminal(),
-                        CaseStatus.SUBMITTED.name(), form, false, ts(now.plusSeconds(LEASE_SECONDS)), ts(now), ts(now));
+                    + "submitted_at, updated_at, in_hall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+                // The submitting thread holds the forwarding lease from the start; a hall case has none.
+                bind(ps, n, item.code(), item.department(), situation, idHash, session.terminal(),
+                        CaseStatus.SUBMITTED.name(), form, false, inHall ? null : ts(now.plusSeconds(LEASE_SECONDS)),
+                        ts(now), ts(now), inHall);
                 ps.executeUpdate();
             }
-            event(c, number, null, CaseStatus.SUBMITTED, now, "citizen:" + applicant.id().masked(), null);
-            return null;
+            event(c, n, null, CaseStatus.SUBMITTED, now, "citizen:" + applicant.id().masked(), null);
+            return n;
         });
         LOG.info("Case {} submitted for item {} by {} at terminal {}", number, item.code(), applicant.id(), session.terminal());
-        deliver(number);
+        if (inHall) {
+            LOG.info("Case {} is processed in the hall by the window staff: department {} has no back office", number,
+                    item.department());
+        } else {
+            deliver(number);
+        }
         return find(number).orElseThrow();
     }
 
@@ -273,12 +327,11 @@ public final class CaseServiceImpl implements CaseService {
         }
     }
 
-    private String number(String department, Instant now) {
-        return Transactions.inTransaction(db, c -> nextNumber(c, department, now));
-    }
-
-    /** Per department and day, counted on one row. */
-    private static String nextNumber(Connection c, String department, Instant now) throws SQLException {
+    /**
+     * Per department and day, counted on one row, in the caller's transaction (a table row, not a
+     * sequence: a sequence's values are not given back on rollback).
+     */
+    static String nextNumber(Connection c, String department, Instant now) throws SQLException {
         String prefix = department.toUpperCase(Locale.ROOT) + "-" + DAY.format(LocalDate.ofInstant(now, CHINA));
         for (int attempt = 0; attempt < 3; attempt++) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE case_counter SET last_value = last_value + 1 WHERE prefix = ?")) {
@@ -318,6 +371,11 @@ public final class CaseServiceImpl implements CaseService {
             return true;
         }
         BackOffice office = backOffice(record.department());
+        if (office == null && !connectorConfigured(record.department())) {
+            // Not down but absent (none was ever configured, or it was removed): retrying would
+            // go on for ever, so the hall's window staff take the case over.
+            return toHall(number, record.department());
+        }
         String reference;
         String problem;
         try {
@@ -363,6 +421,38 @@ public final class CaseServiceImpl implements CaseService {
             LOG.error("Could not record the forwarding of case {}", number, e);
             return false;
         }
+    }
+
+    private boolean toHall(String number, String department) {
+        try {
+            int moved = Transactions.inTransaction(db, c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE citizen_case SET in_hall = ?, next_forward_at = NULL "
+                        + "WHERE case_no = ? AND forwarded = ?")) {
+                    bind(ps, true, number, false);
+                    return ps.executeUpdate();
+                }
+            });
+            if (moved == 1) {
+                LOG.warn("Case {} is processed in the hall by the window staff from now on: department {} has no back office",
+                        number, department);
+            }
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.error("Could not hand case {} to the hall's window staff", number, e);
+            return false;
+        }
+    }
+
+    @Override
+    public boolean processedInHall(String number) {
+        return Transactions.read(db, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT in_hall FROM citizen_case WHERE case_no = ?")) {
+                bind(ps, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        });
     }
 
     void forwardPending() {
@@ -421,25 +511,30 @@ public final class CaseServiceImpl implements CaseService {
         return query(SELECT + "WHERE c.department = ? ORDER BY c.submitted_at DESC", limit, department);
     }
 
+    @Override
+    public List<CaseRecord> hallCases(String department, int limit) {
+        return query(SELECT + "WHERE c.department = ? AND c.in_hall = ? ORDER BY c.submitted_at DESC", limit, department, true);
+    }
+
     private List<CaseRecord> query(String sql, int limit, Object... args) {
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.setMaxRows(limit);
-            List<CaseRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String number = rs.getString(1);
-                    Person applicant = new Person(new ResidentId(vault.decrypt(rs.getString(12))), rs.getString(13));
-                    out.add(new CaseRecord(number, rs.getString(2), rs.getString(3), rs.getString(4), applicant,
-                            rs.getString(5), CaseStatus.valueOf(rs.getString(6)), rs.getString(7), rs.getBoolean(8),
-                            rs.getString(9), rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(),
-                            history(c, number)));
+        return Transactions.read(db, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                ps.setMaxRows(limit);
+                List<CaseRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String number = rs.getString(1);
+                        Person applicant = new Person(new ResidentId(vault.decrypt(rs.getString(12))), rs.getString(13));
+                        out.add(new CaseRecord(number, rs.getString(2), rs.getString(3), rs.getString(4), applicant,
+                                rs.getString(5), CaseStatus.valueOf(rs.getString(6)), rs.getString(7), rs.getBoolean(8),
+                                rs.getString(9), rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(),
+                                history(c, number)));
+                    }
                 }
+                return out;
             }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
-        }
+        });
     }
 
     private static List<CaseEvent> history(Connection c, String number) throws SQLException {
@@ -555,7 +650,8 @@ public final class CaseServiceImpl implements CaseService {
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             if (args[i] == null) {
-                ps.setNull(i + 1, java.sql.Types.VARCHAR);
+                // Derby checks the declared type of a NULL against the column's.
+                ps.setNull(i + 1, ps.getParameterMetaData().getParameterType(i + 1));
             } else {
                 ps.setObject(i + 1, args[i]);
             }

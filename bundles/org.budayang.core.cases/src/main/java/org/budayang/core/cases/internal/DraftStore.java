@@ -23,6 +23,7 @@ import org.budayang.api.cases.DraftService;
 import org.budayang.api.catalogue.Item;
 import org.budayang.api.hall.MenuService;
 import org.budayang.api.identity.CitizenSession;
+import org.budayang.core.store.tx.Transactions;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;

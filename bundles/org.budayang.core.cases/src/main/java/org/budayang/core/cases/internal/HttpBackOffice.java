@@ -32,7 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * sealed documents ({@link HttpRecordSource}), so one file per department says where its
  * system is.
  */
-@Component(configurationPid = "org.budayang.backoffice", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Component(configurationPid = CaseServiceImpl.BACKOFFICE_PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
 @Designate(ocd = BackOfficeConfig.class, factory = true)
 public final class HttpBackOffice implements BackOffice {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,74 +8,36 @@ import java.time.Instant;
 
 import javax.sql.DataSource;
 
+import org.budayang.core.store.tx.Transactions;
+import org.budayang.core.store.tx.Transactions.Work;
+
 /** Transactions and parameter binding: every state change of a locker is one transaction. */
 final class Db {
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     private final DataSource ds;
 
     Db(DataSource ds) {
         this.ds = ds;
     }
 
-    /** Attempts of one transaction that Derby gave up for lock contention (deadlock, lock or identity contention). */
-    static final int ATTEMPTS = 5;
+    /** Attempts of one transaction that lost a lock (the store's shared rule). */
+    static final int ATTEMPTS = Transactions.ATTEMPTS;
 
     /**
-     * Runs the work in one transaction; a {@link RuntimeException} from it rolls back and passes
-     * through unchanged. A transaction that loses a deadlock or times out on a lock is run again
-     * from the start (the work must only touch the database, or be safe to repeat): under many
-     * concurrent writers Derby also reports contention for identity values that way, at once.
+     * Runs the work in one transaction, through the store's {@link Transactions}: a
+     * {@link RuntimeException} from it rolls back and passes through unchanged; a transaction that
+     * loses a lock is run again from the start (the work must only touch the database, or be safe
+     * to repeat).
      *
+     * @throws org.budayang.core.store.tx.StoreBusyException when it lost on every attempt
      * @throws IllegalStateException when the database itself fails
      */
     <T> T tx(Work<T> work) {
-        for (int attempt = 1;; attempt++) {
-            try (Connection c = ds.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                }
-            } catch (SQLException e) {
-                if (!transientFailure(e) || attempt >= ATTEMPTS) {
-                    throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
-                }
-                try {
-                    Thread.sleep(5L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while retrying a transaction", e);
-                }
-            }
-        }
-    }
-
-    /** Deadlock victim (40001) or lock wait given up (40XL1, 40XL2): nothing was written, try again. */
-    static boolean transientFailure(SQLException e) {
-        for (SQLException x = e; x != null; x = x.getNextException()) {
-            String state = x.getSQLState();
-            if ("40001".equals(state) || "40XL1".equals(state) || "40XL2".equals(state)) {
-                return true;
-            }
-        }
-        return false;
+        return Transactions.inTransaction(ds, work);
     }
 
     /** A read on its own connection (auto-commit). */
     <T> T read(Work<T> work) {
-        try (Connection c = ds.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("database unavailable: " + e.getMessage(), e);
-        }
+        return Transactions.read(ds, work);
     }
 
     static int update(Connection c, String sql, Object... args) throws SQLException {

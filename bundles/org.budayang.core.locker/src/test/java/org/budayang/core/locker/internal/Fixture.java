@@ -378,6 +378,21 @@ final class Fixture {
         }
 
         @Override
+        public boolean hasBackOffice(String department) {
+            return true;
+        }
+
+        @Override
+        public boolean processedInHall(String number) {
+            return false;
+        }
+
+        @Override
+        public List<CaseRecord> hallCases(String department, int limit) {
+            return List.of();
+        }
+
+        @Override
         public List<CaseRecord> mine(CitizenSession session) {
             throw new UnsupportedOperationException();
         }

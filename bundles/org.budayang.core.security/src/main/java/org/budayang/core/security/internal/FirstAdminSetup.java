@@ -8,18 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 
-import javax.security.auth.login.AppConfigurationEntry;
-
-import org.apache.karaf.jaas.boot.ProxyLoginModule;
-import org.apache.karaf.jaas.boot.principal.GroupPrincipal;
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.jaas.config.JaasRealm;
 import org.apache.karaf.jaas.modules.BackingEngine;
 import org.apache.karaf.jaas.modules.BackingEngineFactory;
@@ -42,23 +32,19 @@ import org.slf4j.LoggerFactory;
 public final class FirstAdminSetup implements AdminSetup {
     private static final Logger LOG = LoggerFactory.getLogger(FirstAdminSetup.class);
     private static final Logger AUDIT = LoggerFactory.getLogger("org.budayang.audit.security");
-    static final String HALL_ADMIN = "hall-admin";
+    static final String HALL_ADMIN = RealmUsers.HALL_ADMIN;
     static final String ADMIN_GROUP = "admingroup";
     /** Karaf's console roles plus the platform's, as the demo's admin has them. */
     static final List<String> ADMIN_GROUP_ROLES = List.of("admin", "manager", "viewer", "systembundles", "ssh", HALL_ADMIN);
-    private static final Pattern USER = Pattern.compile("[a-z][a-z0-9._-]{2,31}");
-    private static final String PROPERTIES_MODULE = "org.apache.karaf.jaas.modules.properties.PropertiesLoginModule";
 
-    private final GuardedRealm realm;
-    private final List<BackingEngineFactory> engines = new CopyOnWriteArrayList<>();
+    private final RealmUsers users;
     private final Path tokenFile;
     private volatile String token;
 
     @Activate
     public FirstAdminSetup(@Reference(target = "(" + GuardedRealm.MARK + "=true)") JaasRealm realm,
             @Reference(cardinality = ReferenceCardinality.AT_LEAST_ONE, policy = ReferencePolicy.STATIC) List<BackingEngineFactory> factories) {
-        this.realm = (GuardedRealm) realm;
-        this.engines.addAll(factories);
+        this.users = new RealmUsers(realm, factories);
         this.tokenFile = Path.of(System.getProperty("karaf.data", "data"), "budayang", "setup-token");
         if (adminExists()) {
             deleteTokenFile();
@@ -94,13 +80,14 @@ public final class FirstAdminSetup implements AdminSetup {
             AUDIT.warn("First-admin setup refused: wrong setup token");
             throw new SetupException("bad_token", "wrong setup token (see the log or " + tokenFile + ")");
         }
-        if (user == null || !USER.matcher(user).matches()) {
-            throw new SetupException("invalid_user", "user names are 3 to 32 characters: a-z first, then a-z, 0-9, '.', '_', '-'");
+        if (user == null || !RealmUsers.USER.matcher(user).matches()) {
+            throw new SetupException("invalid_user", RealmUsers.USER_RULE);
         }
-        if (password == null || password.length < 12 || new String(password).equals(user) || new String(password).isBlank()) {
-            throw new SetupException("weak_password", "the password must have at least 12 characters and differ from the user name");
+        String weak = RealmUsers.weakPassword(user, password);
+        if (weak != null) {
+            throw new SetupException("weak_password", weak);
         }
-        BackingEngine engine = engine();
+        BackingEngine engine = users.engine();
         if (engine == null) {
             throw new SetupException("unavailable", "the realm's user store cannot be changed from here");
         }
@@ -127,41 +114,8 @@ public final class FirstAdminSetup implements AdminSetup {
 
     /** True if some user of the realm holds hall-admin, directly or through a group. */
     boolean adminExists() {
-        BackingEngine engine = engine();
-        if (engine == null) {
-            // Unknown store (LDAP, JDBC): its admins are set up there.
-            return true;
-        }
-        for (UserPrincipal u : engine.listUsers()) {
-            Set<String> roles = new HashSet<>();
-            engine.listRoles(u).forEach(r -> roles.add(r.getName()));
-            for (GroupPrincipal g : engine.listGroups(u)) {
-                for (RolePrincipal r : engine.listRoles(g)) {
-                    roles.add(r.getName());
-                }
-            }
-            if (roles.contains(HALL_ADMIN)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The user store behind the realm's properties login module. */
-    private BackingEngine engine() {
-        JaasRealm base = realm.base();
-        if (base == null) {
-            return null;
-        }
-        for (AppConfigurationEntry e : base.getEntries()) {
-            if (PROPERTIES_MODULE.equals(e.getOptions().get(ProxyLoginModule.PROPERTY_MODULE))) {
-                for (BackingEngineFactory f : engines) {
-                    if (PROPERTIES_MODULE.equals(f.getModuleClass())) {
-                        return f.build(e.getOptions());
-                    }
-                }
-            }
-        }
-        return null;
+        BackingEngine engine = users.engine();
+        // Unknown store (LDAP, JDBC): its admins are set up there.
+        return engine == null || RealmUsers.admins(engine) > 0;
     }
 }
