@@ -248,7 +248,9 @@ public class DeviceIT extends ItSupport {
         // 办件回执 in GB18030: B0 EC BC FE BB D8 D6 B4, centred and bold.
         assertTrue(h, h.contains(hex("1B 61 01 1B 45 01 B0 EC BC FE BB D8 D6 B4")));
         assertTrue(h, indexOf(bytes, ("办件编号 Case: " + number + "\n").getBytes(Charset.forName("GB18030"))) >= 0);
-        String link = "http://localhost:8181/api/v1/cases/" + number;
+        // The case's public status page (CaseStatusPageIT), under the shipped public.base.url.
+        String link = printed.json().path("qr").asText();
+        assertTrue(link, link.matches("http://localhost:8181/status/[A-Za-z0-9_-]{43}"));
         int store = link.length() + 3;
         assertTrue("QR model, size, error correction, store, print: " + h, h.contains(hex("1D 28 6B 04 00 31 41 32 00",
                 "1D 28 6B 03 00 31 43 06", "1D 28 6B 03 00 31 45 31",

@@ -32,6 +32,24 @@ public interface CaseService {
     Optional<CaseRecord> find(String number);
 
     /**
+     * The token of the case's public status page (what the receipt's QR code leads to): random
+     * and unguessable, made when the case is submitted (or on first use for older cases), the
+     * same on every call.
+     *
+     * @throws CaseException NOT_FOUND for an unknown case
+     * @since 1.2
+     */
+    String statusToken(String number);
+
+    /**
+     * The public status of the case a status token belongs to; empty for an unknown or
+     * malformed token.
+     *
+     * @since 1.2
+     */
+    Optional<PublicCaseStatus> publicStatus(String statusToken);
+
+    /**
      * Whether the department has a back office the platform forwards its cases to: a
      * {@link BackOffice} registered for it, or a connector configured for it (even while it is
      * down or still starting). Without one its cases are processed in the hall.

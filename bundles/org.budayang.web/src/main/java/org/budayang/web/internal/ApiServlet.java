@@ -58,7 +58,6 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +69,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The JSON API, {@code /api/v1/...}. Reads are open (terminals fetch menus before anyone logs
  * in); changes need a Karaf JAAS login with the right role.
  */
-@Component(service = Servlet.class, configurationPid = "org.budayang.web")
-@Designate(ocd = WebConfig.class)
+// public.base.url is the node's (etc/org.budayang.node.cfg), shared with the sealed documents; two PIDs
+// leave no room for a metatype Designate (bnd allows one PID), the typed config still applies.
+@Component(service = Servlet.class, configurationPid = { "org.budayang.web", "org.budayang.node" })
 @HttpWhiteboardServletName("budayang-api")
 @HttpWhiteboardServletPattern("/api/v1/*")
 // Terminals long-poll their login tickets without holding a thread (LoginTicketApi).
@@ -130,6 +130,20 @@ public final class ApiServlet extends HttpServlet {
         this.outbox = new OutboxApi(auth);
         this.users = new UsersApi(auth);
         this.devices = new DevicesApi(halls, auth, citizens, caseService, catalogue, config.public_base_url());
+        if (!SetupApi.demo() && onlyThisMachine(config.public_base_url())) {
+            LOG.warn("public.base.url is {}: the QR codes on receipts and sealed documents lead phones nowhere. Set the "
+                    + "hall's public address in etc/org.budayang.node.cfg", config.public_base_url());
+        }
+    }
+
+    /** An address only the machine itself can open (a phone scanning the QR code cannot). */
+    static boolean onlyThisMachine(String base) {
+        try {
+            String host = java.net.URI.create(base.trim()).getHost();
+            return host == null || host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
     }
 
     /** Devices come and go with their health and the device runtime itself is optional. */

@@ -207,7 +207,7 @@ final class DevicesApi {
         Json.write(resp, 200, o);
     }
 
-    /** Case number, item, department, the masked applicant, time and status; the QR code opens the case. */
+    /** Case number, item, department, the masked applicant, time and status; the QR code opens its status page. */
     Receipt receipt(CaseRecord c) {
         Optional<Item> item = catalogue.item(c.item());
         List<String> lines = new ArrayList<>();
@@ -221,7 +221,9 @@ final class DevicesApi {
         lines.add("申请人 Applicant: " + c.applicant().name() + " " + c.applicant().id().masked());
         lines.add("提交时间 Submitted: " + TIME.format(c.submittedAt()));
         lines.add("状态 Status: " + c.status().name().toLowerCase(java.util.Locale.ROOT));
-        return new Receipt("办件回执 Case receipt", lines, publicBase + "/api/v1/cases/" + c.number(),
+        // The QR code leads an anonymous phone to the case's public status page (no login, no
+        // personal data), not to the API, which would ask the phone for a session it has not.
+        return new Receipt("办件回执 Case receipt", lines, CaseStatusPage.address(publicBase, cases.statusToken(c.number())),
                 "请保留此回执 Keep this receipt");
     }
 }

@@ -39,7 +39,7 @@ public final class VerifyServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(VerifyServlet.class);
     static final int MAX_PDF = 20 * 1024 * 1024;
-    private static final DateTimeFormatter ZH = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm:ss（北京时间）")
+    static final DateTimeFormatter ZH = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm:ss（北京时间）")
             .withZone(ZoneId.of("Asia/Shanghai"));
 
     private final transient DocumentService documents;
@@ -146,7 +146,7 @@ public final class VerifyServlet extends HttpServlet {
         }
     }
 
-    private static void row(StringBuilder b, String zh, String en, String valueHtml) {
+    static void row(StringBuilder b, String zh, String en, String valueHtml) {
         b.append("<tr><th>").append(zh).append("<br><span class=\"en\">").append(en).append("</span></th><td>")
                 .append(valueHtml).append("</td></tr>");
     }

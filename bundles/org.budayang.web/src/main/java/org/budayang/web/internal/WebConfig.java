@@ -8,7 +8,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Karaf JAAS realm that admin, vendor and staff logins are checked against")
     String realm() default "karaf";
 
-    @AttributeDefinition(description = "Public address of this node, for links printed on receipts "
-            + "(the case receipt's QR code is <public.base.url>/api/v1/cases/<number>)")
+    @AttributeDefinition(description = "Public address of this node, from etc/org.budayang.node.cfg: the case "
+            + "receipt's QR code is <public.base.url>/status/<token>, the case's public status page")
     String public_base_url() default "http://localhost:8181";
 }

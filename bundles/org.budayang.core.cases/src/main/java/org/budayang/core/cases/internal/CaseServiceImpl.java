@@ -1,6 +1,7 @@
 package org.budayang.core.cases.internal;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +24,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -32,6 +35,7 @@ import org.budayang.api.cases.CaseRecord;
 import org.budayang.api.cases.CaseService;
 import org.budayang.api.cases.CaseStatus;
 import org.budayang.api.cases.FormRejected;
+import org.budayang.api.cases.PublicCaseStatus;
 import org.budayang.api.catalogue.Catalogue;
 import org.budayang.api.catalogue.FieldError;
 import org.budayang.api.catalogue.Item;
@@ -69,7 +73,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * back-off until the back office takes it. A department that has no back office at all gets its
  * cases processed in the hall, by the hall's window staff: they are never forwarded.
  */
-@Component(configurationPid = "org.budayang.cases", service = { CaseService.class, CaseServiceImpl.class })
+// Immediate: it forwards kept cases in the background, whoever is using it at the moment.
+@Component(configurationPid = "org.budayang.cases", service = { CaseService.class, CaseServiceImpl.class }, immediate = true)
 @Designate(ocd = CasesConfig.class)
 public final class CaseServiceImpl implements CaseService {
     private static final Logger LOG = LoggerFactory.getLogger(CaseServiceImpl.class);
@@ -77,6 +82,8 @@ public final class CaseServiceImpl implements CaseService {
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
     static final int MAX_FORM = 32000;
+    private static final SecureRandom TOKEN_RANDOM = new SecureRandom();
+    private static final Pattern STATUS_TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
     /**
      * How long one forwarding attempt owns a case. Whoever sets {@code next_forward_at} into the
      * future holds it, so the submitting thread and the background pass never both send it.
@@ -198,11 +205,11 @@ public final class CaseServiceImpl implements CaseService {
             upsertPerson(c, idHash, applicant, now);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO citizen_case (case_no, item, department, situation, "
                     + "applicant_hash, terminal, status, form_json, forwarded, forward_attempts, next_forward_at, "
-                    + "submitted_at, updated_at, in_hall) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+                    + "submitted_at, updated_at, in_hall, status_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)")) {
                 // The submitting thread holds the forwarding lease from the start; a hall case has none.
                 bind(ps, n, item.code(), item.department(), situation, idHash, session.terminal(),
                         CaseStatus.SUBMITTED.name(), form, false, inHall ? null : ts(now.plusSeconds(LEASE_SECONDS)),
-                        ts(now), ts(now), inHall);
+                        ts(now), ts(now), inHall, newStatusToken());
                 ps.executeUpdate();
             }
             event(c, n, null, CaseStatus.SUBMITTED, now, "citizen:" + applicant.id().masked(), null);
@@ -498,6 +505,66 @@ public final class CaseServiceImpl implements CaseService {
     public Optional<CaseRecord> find(String number) {
         List<CaseRecord> found = query(SELECT + "WHERE c.case_no = ?", 1, number);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public String statusToken(String number) {
+        return Transactions.inTransaction(db, c -> {
+            Optional<String> existing = statusTokenOf(c, number);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            // A case from before status tokens: it gets one now, once (a second caller's update
+            // finds the column set and reads the first caller's token).
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE citizen_case SET status_token = ? WHERE case_no = ? AND status_token IS NULL")) {
+                bind(ps, newStatusToken(), number);
+                ps.executeUpdate();
+            }
+            return statusTokenOf(c, number).orElseThrow();
+        });
+    }
+
+    /** The case's token, empty for a case from before tokens; NOT_FOUND for no such case. */
+    private static Optional<String> statusTokenOf(Connection c, String number) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT status_token FROM citizen_case WHERE case_no = ?")) {
+            bind(ps, number);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new CaseException(CaseException.Kind.NOT_FOUND, "no case " + number);
+                }
+                return Optional.ofNullable(rs.getString(1));
+            }
+        }
+    }
+
+    @Override
+    public Optional<PublicCaseStatus> publicStatus(String statusToken) {
+        // Checked before the database sees it: anything else is not a token we made.
+        if (statusToken == null || !STATUS_TOKEN.matcher(statusToken).matches()) {
+            return Optional.empty();
+        }
+        return Transactions.read(db, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT case_no, item, department, status, in_hall, forwarded, "
+                    + "submitted_at, updated_at FROM citizen_case WHERE status_token = ?")) {
+                bind(ps, statusToken);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new PublicCaseStatus(rs.getString(1), rs.getString(2), rs.getString(3),
+                            CaseStatus.valueOf(rs.getString(4)), rs.getBoolean(5), rs.getBoolean(6),
+                            rs.getTimestamp(7).toInstant(), rs.getTimestamp(8).toInstant()));
+                }
+            }
+        });
+    }
+
+    /** 256 random bits, base64url: 43 characters. */
+    static String newStatusToken() {
+        byte[] b = new byte[32];
+        TOKEN_RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     @Override

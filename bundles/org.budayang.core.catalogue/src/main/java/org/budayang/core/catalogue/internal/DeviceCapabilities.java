@@ -25,7 +25,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * it keeps a revision per terminal so that menus are recomputed exactly when a terminal's
  * devices changed. Without the device runtime a terminal has its configured capabilities.
  */
-@Component(service = { DeviceCapabilities.class, DeviceListener.class })
+// Immediate: it keeps the devices' health as events arrive; dropped with its last consumer, it
+// would forget it.
+@Component(service = { DeviceCapabilities.class, DeviceListener.class }, immediate = true)
 public final class DeviceCapabilities implements DeviceListener {
     private final AtomicLong counter = new AtomicLong();
     private final Map<String, Long> changedAt = new ConcurrentHashMap<>();

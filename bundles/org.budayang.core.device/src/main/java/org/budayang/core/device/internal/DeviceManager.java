@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * as this component's service), because a component configured by its own PID would have that
  * PID put in its service properties, and ConfigAdmin would then take it for the factory PID.
  */
-@Component(service = DeviceRegistry.class, configurationPid = DeviceManager.PID)
+// Immediate: it supervises the devices whether or not anyone is using the registry right now.
+@Component(service = DeviceRegistry.class, configurationPid = DeviceManager.PID, immediate = true)
 @Designate(ocd = ManagerConfig.class)
 public final class DeviceManager implements DeviceRegistry, ManagedDevice.Host {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceManager.class);

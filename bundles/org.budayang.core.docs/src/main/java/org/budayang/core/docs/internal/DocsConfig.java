@@ -18,6 +18,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "e.g. the keys used before a rotation. The signing key's own public key always verifies.")
     String[] verify_keys() default {};
 
-    @AttributeDefinition(description = "Public address of this node: the QR code carries <public.base.url>/verify/<code>")
+    @AttributeDefinition(description = "Public address of this node, from etc/org.budayang.node.cfg: the QR code carries "
+            + "<public.base.url>/verify/<code>")
     String public_base_url() default "http://localhost:8181";
 }

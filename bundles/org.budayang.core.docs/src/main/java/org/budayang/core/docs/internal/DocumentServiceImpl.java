@@ -48,7 +48,6 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
@@ -61,8 +60,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * is not kept (it is the citizen's, with their data); the database keeps the signed issue
  * record, which is all verification needs, so {@code /verify/<code>} works after a restart.
  */
-@Component(configurationPid = "org.budayang.docs")
-@Designate(ocd = DocsConfig.class)
+// public.base.url is the node's (etc/org.budayang.node.cfg), shared with the web API's receipts.
+@Component(configurationPid = { "org.budayang.docs", "org.budayang.node" })
 public final class DocumentServiceImpl implements DocumentService {
     private static final Logger LOG = LoggerFactory.getLogger(DocumentServiceImpl.class);
 

@@ -45,7 +45,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * Confirmations are checked as described in {@link RequestSignature} and the bundle's README;
  * a refused one changes nothing (not even the record of used nonces).
  */
-@Component(configurationPid = LoginTickets.PID, service = { LoginTicketService.class, LoginTickets.class })
+// Immediate: the open tickets live in memory and must outlast a restart of the API servlet.
+@Component(configurationPid = LoginTickets.PID, service = { LoginTicketService.class, LoginTickets.class }, immediate = true)
 @Designate(ocd = ScanConfig.class)
 public final class LoginTickets implements LoginTicketService {
     private static final Logger LOG = LoggerFactory.getLogger(LoginTickets.class);

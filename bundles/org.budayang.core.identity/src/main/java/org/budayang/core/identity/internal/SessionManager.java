@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * Citizen sessions, kept in memory only: a restart logs everyone out, which is what a public
  * terminal wants. Tokens are random and only their hash is kept.
  */
-@Component(configurationPid = "org.budayang.identity")
+// Immediate: it holds the live sessions in memory. A delayed component is dropped by SCR when its
+// last consumer goes (the API servlet restarting on a configuration change), logging everyone out.
+@Component(configurationPid = "org.budayang.identity", immediate = true)
 @Designate(ocd = IdentityConfig.class)
 public final class SessionManager implements SessionService {
     private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);

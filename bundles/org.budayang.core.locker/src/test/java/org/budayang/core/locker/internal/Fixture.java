@@ -293,6 +293,16 @@ final class Fixture {
         }
 
         @Override
+        public String statusToken(String number) {
+            throw new UnsupportedOperationException("lockers never ask for it");
+        }
+
+        @Override
+        public Optional<org.budayang.api.cases.PublicCaseStatus> publicStatus(String statusToken) {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<CaseRecord> find(String number) {
             Person p = applicants.get(number);
             if (p == null) {
