@@ -484,6 +484,55 @@ public class HotDeployIT extends ItSupport {
         assertEquals(List.of(), foreignEvents);
     }
 
+    /**
+     * Fileinstall reports every file of deploy/ again when it starts (as on each Karaf start): what a
+     * module already runs is left alone, and a refused file is checked and refused again.
+     */
+    @Test
+    public void whenTheDeployWatcherStartsAgainWhatRunsIsLeftAloneAndARefusedFileIsRefusedAgain() throws Exception {
+        Path civil = deployFolder().resolve("civil.jar");
+        Path lab = deployFolder().resolve("lab.jar");
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        SynchronousBundleListener ours = e -> {
+            if (Set.of(LAB, "org.example.civil").contains(e.getBundle().getSymbolicName())) {
+                events.add(e.getBundle().getSymbolicName() + " " + type(e.getType()));
+            }
+        };
+        Files.write(civil, departmentJar("org.example.civil", "1.0.0", "civil", descriptor("civil", "民政", "Civil affairs", "MZ-000001")));
+        Files.write(lab, departmentJar(LAB, "1.0.0", "lab", labDescriptor(OBJECT_FORM)));
+        try {
+            await("both in the menu", 15_000, () -> menuItems("demo-01"), i -> i.contains("MZ-000001") && i.contains("LAB-000001"));
+            Files.write(lab, departmentJar(LAB, "1.1.0", "lab", labDescriptor(BROKEN_PATTERN_FORM)));
+            await("the broken upgrade refused", 15_000, () -> refusedEntry(LAB), m -> m != null);
+            String refusal = "Deploy refused: bundle " + LAB + " 1.1.0 (deploy/lab.jar)";
+            int logged = count(karafLog(), refusal);
+            long civilId = bundle("org.example.civil").getBundleId();
+            long labId = bundle(LAB).getBundleId();
+
+            context.addBundleListener(ours);
+            try {
+                Bundle fileinstall = bundle("org.apache.felix.fileinstall");
+                fileinstall.stop(Bundle.STOP_TRANSIENT);
+                fileinstall.start(Bundle.START_TRANSIENT);
+                await("the refused file checked again", 20_000, () -> count(karafLog(), refusal), n -> n > logged);
+            } finally {
+                context.removeBundleListener(ours);
+            }
+            assertEquals("no module updated, stopped or restarted", List.of(), events);
+            assertEquals(civilId, bundle("org.example.civil").getBundleId());
+            assertEquals(labId, bundle(LAB).getBundleId());
+            assertEquals("1.0.0", module("lab").path("version").asText());
+            assertEquals("1.1.0", refusedEntry(LAB).path("version").asText());
+            assertTrue(menuItems("demo-01").containsAll(List.of("MZ-000001", "LAB-000001")));
+        } finally {
+            Files.deleteIfExists(civil);
+            Files.deleteIfExists(lab);
+        }
+        await("both gone with their files", 15_000, () -> menuItems("demo-01"),
+                i -> !i.contains("MZ-000001") && !i.contains("LAB-000001"));
+        assertEquals(null, refusedEntry(LAB));
+    }
+
     @Test
     public void deletingThroughTheApiRemovesTheDepartmentAndItsFeature() throws Exception {
         Map<Long, String> before = others(TAX);
