@@ -581,6 +581,8 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
                 }
                 String digest = digest(copy);
                 if (target != null && upToDate(target, digest, path)) {
+                    // Also a file put back to what runs after a refused one.
+                    dropDeployRefusal(path);
                     return;
                 }
                 f = JarReader.read(copy, gate.limits());
@@ -698,10 +700,18 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         }
     }
 
-    /** The bundle installed from this deploy/ file, or null. */
+    /**
+     * The bundle installed from this deploy/ file, or null; also one Karaf's wrap deployer made of
+     * it before this installer took every jar ({@code wrap:file:…$…}), so that deleting the file removes it.
+     */
     private Bundle atFile(Path path) {
         for (Bundle b : context.getBundles()) {
-            Path f = deployedFile(b.getLocation());
+            String location = b.getLocation();
+            if (location.startsWith("wrap:")) {
+                int options = location.indexOf('$');
+                location = location.substring("wrap:".length(), options < 0 ? location.length() : options);
+            }
+            Path f = deployedFile(location);
             if (f != null && f.toAbsolutePath().normalize().equals(path)) {
                 return b;
             }
