@@ -366,6 +366,173 @@ public class HotDeployIT extends ItSupport {
         assertEquals(before, others("org.example.civil", "org.example.sports"));
     }
 
+    /** The refused entry of a bundle in {@code GET /api/v1/modules}, or null. */
+    JsonNode refusedEntry(String symbolicName) {
+        for (JsonNode m : get("/api/v1/modules").json()) {
+            if (m.path("state").asText().equals("refused") && m.path("bundle").asText().equals(symbolicName)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    static Path deployFolder() {
+        return Path.of(System.getProperty("karaf.base"), "deploy");
+    }
+
+    static final String LAB = "org.example.lab";
+    static final String OBJECT_FORM = "{\"type\": \"object\"}";
+
+    /**
+     * The outside check (issue 9, point 9): a jar with an invalid descriptor copied over the running
+     * version's file in deploy/ must not take the running version out of the menus.
+     */
+    @Test
+    public void aBrokenJarCopiedOverADeployedOneIsRefusedAndTheRunningVersionKeepsServing() throws Exception {
+        Path jar = deployFolder().resolve("lab.jar");
+        Map<Long, String> before = others(LAB);
+        watch(LAB);
+        Files.write(jar, departmentJar(LAB, "1.0.0", "lab", labDescriptor(OBJECT_FORM)));
+        try {
+            await("lab in the menu", 15_000, () -> menuItems("demo-01"), items -> items.contains("LAB-000001"));
+            long id = bundle(LAB).getBundleId();
+
+            Files.write(jar, departmentJar(LAB, "1.1.0", "lab", labDescriptor(BROKEN_PATTERN_FORM)));
+            JsonNode refused = await("the broken upgrade refused", 15_000, () -> refusedEntry(LAB),
+                    m -> m != null && m.path("version").asText().equals("1.1.0"));
+            JsonNode running = module("lab");
+            assertEquals("the running version keeps serving", "1.0.0", running == null ? null : running.path("version").asText());
+            assertEquals(id, bundle(LAB).getBundleId());
+            assertEquals("1.0.0", bundle(LAB).getVersion().toString());
+            assertEquals(Bundle.ACTIVE, bundle(LAB).getState());
+            assertTrue("its item stays in the menu", menuItems("demo-01").contains("LAB-000001"));
+            String citizen = citizen("demo-01", "张三", ZHANG);
+            Reply submitted = asCitizen(citizen, "POST", "/api/v1/cases", submitJson("LAB-000001", null, "{}"));
+            assertEquals(submitted.text(), 201, submitted.status());
+            String reason = refused.path("reason").asText();
+            for (String part : List.of("bundle " + LAB + " 1.1.0", "deploy/lab.jar", "file OSGI-INF/budayang/module.json",
+                    "field items[0].form: not a valid JSON Schema: properties.phone.pattern: '^1[3-9' is not a valid regular expression")) {
+                assertTrue(reason + " names " + part, reason.contains(part));
+            }
+            assertTrue("the log says why: " + reason, karafLog().contains(reason));
+
+            // A good jar over the same file upgrades in place, and the refusal goes.
+            Files.write(jar, departmentJar(LAB, "1.2.0", "lab", labDescriptor(OBJECT_FORM)));
+            await("1.2.0 serving", 15_000, () -> module("lab"), m -> m != null && m.path("version").asText().equals("1.2.0"));
+            assertEquals("upgraded in place", id, bundle(LAB).getBundleId());
+            assertEquals(null, refusedEntry(LAB));
+            assertTrue(menuItems("demo-01").contains("LAB-000001"));
+        } finally {
+            Files.deleteIfExists(jar);
+        }
+        await("lab gone with its file", 15_000, () -> get("/api/v1/modules/lab").status(), s -> s == 404);
+        assertEquals(null, bundle(LAB));
+        assertEquals(List.of(), foreignEvents);
+        assertEquals(before, others(LAB));
+    }
+
+    /**
+     * Issue 9, point 10: the route that installed a module owns it. An upload does not take over a
+     * module from deploy/ (whose file would take it away again), and a deploy/ file does not take
+     * over an uploaded one.
+     */
+    @Test
+    public void theRouteThatInstalledAModuleOwnsIt() throws Exception {
+        Path civil = deployFolder().resolve("civil.jar");
+        watch("org.example.civil", LAB);
+        Files.write(civil, departmentJar("org.example.civil", "1.0.0", "civil", descriptor("civil", "民政", "Civil affairs", "MZ-000001")));
+        try {
+            await("civil affairs in the menu", 15_000, () -> menuItems("demo-03"), items -> items.contains("MZ-000001"));
+            String etag = get("/api/v1/terminals/demo-03/menu").header("ETag");
+            Reply r = send("POST", "/api/v1/modules", departmentJar("org.example.civil", "2.0.0", "civil",
+                    descriptor("civil", "民政", "Civil affairs", "MZ-000001", "MZ-000002")), "admin", "admin");
+            String why = r.error(409, "conflict").path("message").asText();
+            for (String part : List.of("org.example.civil 1.0.0", "deploy/civil.jar", "copy the new jar over",
+                    "DELETE /api/v1/modules/civil")) {
+                assertTrue(why + " names " + part, why.contains(part));
+            }
+            assertEquals("1.0.0", module("civil").path("version").asText());
+            assertEquals("nothing touched", etag, get("/api/v1/terminals/demo-03/menu").header("ETag"));
+        } finally {
+            Files.deleteIfExists(civil);
+        }
+        await("civil affairs gone with its file", 15_000, () -> menuItems("demo-03"), items -> !items.contains("MZ-000001"));
+        assertEquals(null, bundle("org.example.civil"));
+
+        Reply up = send("POST", "/api/v1/modules", departmentJar(LAB, "1.0.0", "lab", labDescriptor(OBJECT_FORM)), "admin", "admin");
+        assertEquals(up.text(), 200, up.status());
+        long id = bundle(LAB).getBundleId();
+        Path lab = deployFolder().resolve("lab.jar");
+        // The same symbolic name and version: fileinstall alone would update the uploaded bundle in place.
+        Files.write(lab, departmentJar(LAB, "1.0.0", "lab", labDescriptor(OBJECT_FORM).replace("Test request", "Taken over")));
+        try {
+            JsonNode refused = await("the deploy/ jar refused", 15_000, () -> refusedEntry(LAB), m -> m != null);
+            String reason = refused.path("reason").asText();
+            for (String part : List.of("deploy/lab.jar", "uploaded", "POST /api/v1/modules")) {
+                assertTrue(reason + " names " + part, reason.contains(part));
+            }
+            assertTrue("the log says why: " + reason, karafLog().contains(reason));
+            assertFalse(get("/api/v1/terminals/demo-01/menu").text().contains("Taken over"));
+        } finally {
+            Files.deleteIfExists(lab);
+        }
+        await("the refusal gone with its file", 15_000, () -> refusedEntry(LAB), m -> m == null);
+        assertEquals("the uploaded module survives the file", id, bundle(LAB).getBundleId());
+        assertEquals("active", module("lab").path("state").asText());
+        assertTrue(menuItems("demo-01").contains("LAB-000001"));
+        assertEquals(204, send("DELETE", "/api/v1/modules/lab", null, "admin", "admin").status());
+        assertEquals(List.of(), foreignEvents);
+    }
+
+    /**
+     * Fileinstall reports every file of deploy/ again when it starts (as on each Karaf start): what a
+     * module already runs is left alone, and a refused file is checked and refused again.
+     */
+    @Test
+    public void whenTheDeployWatcherStartsAgainWhatRunsIsLeftAloneAndARefusedFileIsRefusedAgain() throws Exception {
+        Path civil = deployFolder().resolve("civil.jar");
+        Path lab = deployFolder().resolve("lab.jar");
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        SynchronousBundleListener ours = e -> {
+            if (Set.of(LAB, "org.example.civil").contains(e.getBundle().getSymbolicName())) {
+                events.add(e.getBundle().getSymbolicName() + " " + type(e.getType()));
+            }
+        };
+        Files.write(civil, departmentJar("org.example.civil", "1.0.0", "civil", descriptor("civil", "民政", "Civil affairs", "MZ-000001")));
+        Files.write(lab, departmentJar(LAB, "1.0.0", "lab", labDescriptor(OBJECT_FORM)));
+        try {
+            await("both in the menu", 15_000, () -> menuItems("demo-01"), i -> i.contains("MZ-000001") && i.contains("LAB-000001"));
+            Files.write(lab, departmentJar(LAB, "1.1.0", "lab", labDescriptor(BROKEN_PATTERN_FORM)));
+            await("the broken upgrade refused", 15_000, () -> refusedEntry(LAB), m -> m != null);
+            String refusal = "Deploy refused: bundle " + LAB + " 1.1.0 (deploy/lab.jar)";
+            int logged = count(karafLog(), refusal);
+            long civilId = bundle("org.example.civil").getBundleId();
+            long labId = bundle(LAB).getBundleId();
+
+            context.addBundleListener(ours);
+            try {
+                Bundle fileinstall = bundle("org.apache.felix.fileinstall");
+                fileinstall.stop(Bundle.STOP_TRANSIENT);
+                fileinstall.start(Bundle.START_TRANSIENT);
+                await("the refused file checked again", 20_000, () -> count(karafLog(), refusal), n -> n > logged);
+            } finally {
+                context.removeBundleListener(ours);
+            }
+            assertEquals("no module updated, stopped or restarted", List.of(), events);
+            assertEquals(civilId, bundle("org.example.civil").getBundleId());
+            assertEquals(labId, bundle(LAB).getBundleId());
+            assertEquals("1.0.0", module("lab").path("version").asText());
+            assertEquals("1.1.0", refusedEntry(LAB).path("version").asText());
+            assertTrue(menuItems("demo-01").containsAll(List.of("MZ-000001", "LAB-000001")));
+        } finally {
+            Files.deleteIfExists(civil);
+            Files.deleteIfExists(lab);
+        }
+        await("both gone with their files", 15_000, () -> menuItems("demo-01"),
+                i -> !i.contains("MZ-000001") && !i.contains("LAB-000001"));
+        assertEquals(null, refusedEntry(LAB));
+    }
+
     @Test
     public void deletingThroughTheApiRemovesTheDepartmentAndItsFeature() throws Exception {
         Map<Long, String> before = others(TAX);

@@ -1,10 +1,13 @@
 package org.budayang.core.catalogue.internal;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -15,8 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
+import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.apache.karaf.features.BundleInfo;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
@@ -36,11 +41,13 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.hooks.resolver.ResolverHookFactory;
 import org.osgi.framework.hooks.service.EventListenerHook;
 import org.osgi.framework.hooks.service.FindHook;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -99,6 +106,15 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     private volatile Snapshot snapshot = Snapshot.EMPTY;
     private volatile int refusedUploads = 20;
     private volatile HallStore halls;
+    /** One install at a time, whichever route: the check and the install it allows stay together. */
+    private final Object installs = new Object();
+    /** The refusal listed for each deploy/ file whose jar installed nothing. */
+    private final Map<Path, ModuleInfo> deployRefusals = new ConcurrentHashMap<>();
+    /**
+     * The start level fileinstall gives deploy/ bundles ({@code felix.fileinstall.start.level} in
+     * etc/org.apache.felix.fileinstall-deploy.cfg, set by karaf-distro): after the module gate.
+     */
+    static final int DEPLOY_START_LEVEL = 90;
 
     @Activate
     public ModuleExtender(BundleContext context, @Reference FeaturesService features, ModulesConfig config) {
@@ -110,6 +126,9 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
         ModuleHooks h = new ModuleHooks(gate, this::refusedWhileInstalled, this::warn);
         hooks.add(context.registerService(ResolverHookFactory.class, h, null));
         hooks.add(context.registerService(new String[] { FindHook.class.getName(), EventListenerHook.class.getName() }, h, null));
+        // deploy/ jars come through the same check as uploads (fileinstall scans only from start level 90, after this).
+        hooks.add(context.registerService(ArtifactInstaller.class, new DeployInstaller(this),
+                new java.util.Hashtable<>(Map.of(Constants.SERVICE_RANKING, DeployInstaller.RANKING))));
         context.addBundleListener(uninstalls);
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, this);
         tracker.open();
@@ -455,25 +474,43 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     }
 
     private ModuleInfo install(Path file, Predicate<String> mayDeploy) throws ModuleException {
-        JarReader.Facts f = JarReader.read(file, gate.limits());
-        if (f.department() != null && !mayDeploy.test(f.department())) {
-            throw new ModuleException(ModuleException.Kind.FORBIDDEN, "may not deploy department '" + f.department() + "'");
-        }
-        Bundle existing = null;
-        for (Bundle b : context.getBundles()) {
-            if (f.symbolicName().equals(b.getSymbolicName())) {
-                existing = b;
-                break;
+        synchronized (installs) {
+            JarReader.Facts f = JarReader.read(file, gate.limits());
+            if (f.department() != null && !mayDeploy.test(f.department())) {
+                throw new ModuleException(ModuleException.Kind.FORBIDDEN, "may not deploy department '" + f.department() + "'");
             }
+            Bundle existing = bySymbolicName(f.symbolicName());
+            Path owner = existing == null ? null : deployedFile(existing.getLocation());
+            if (owner != null && ModuleGate.header(existing) != null) {
+                // Its file owns it: an upgrade here would be taken away with the file, and replaced by it after a restart.
+                String dept = ModuleGate.header(existing);
+                String why = "module '" + dept + "' (bundle " + ModuleGate.describe(existing) + ") was installed from "
+                        + shown(owner) + ", which owns it: copy the new jar over " + shown(owner) + " to upgrade it, or delete "
+                        + "that file (or DELETE /api/v1/modules/" + dept + ") and then upload it";
+                LOG.warn("Upload refused: {}", why);
+                throw new ModuleException(ModuleException.Kind.FAILED, why);
+            }
+            // Everything is checked before the running bundle is touched, so a refused upgrade
+            // leaves the old version serving and a refused jar installs nothing.
+            ModuleGate.Decision d = gate.decideUpload(f, existing);
+            if (!d.accepted()) {
+                publishRefusal(d.info());
+                LOG.warn("Upload refused: {}", d.info().reason());
+                throw new ModuleException(ModuleException.Kind.REFUSED, d.info().reason(), d.info(), null);
+            }
+            Bundle bundle = installChecked(file, f, d, existing, ModuleGate.UPLOAD_LOCATION + f.symbolicName(), 0);
+            long id = bundle.getBundleId();
+            return modules().stream().filter(i -> i.bundleId() == id).findFirst()
+                    .orElseThrow(() -> new ModuleException("bundle " + f.symbolicName() + " started but was not loaded"));
         }
-        // Everything is checked before the running bundle is touched, so a refused upgrade
-        // leaves the old version serving and a refused jar installs nothing.
-        ModuleGate.Decision d = gate.decideUpload(f, existing);
-        if (!d.accepted()) {
-            publishRefusal(d.info());
-            LOG.warn("Upload refused: {}", d.info().reason());
-            throw new ModuleException(ModuleException.Kind.REFUSED, d.info().reason(), d.info(), null);
-        }
+    }
+
+    /**
+     * Installs (or updates in place) a jar the gate accepted and starts it; the tracker loads it
+     * synchronously in start(). A new bundle that cannot start is uninstalled again.
+     */
+    private Bundle installChecked(Path file, JarReader.Facts f, ModuleGate.Decision d, Bundle existing, String location,
+            int startLevel) throws ModuleException {
         Bundle bundle;
         try (InputStream in = Files.newInputStream(file)) {
             if (existing != null) {
@@ -486,8 +523,11 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
                 }
                 bundle = existing;
             } else {
-                bundle = context.installBundle(ModuleGate.UPLOAD_LOCATION + f.symbolicName(), in);
+                bundle = context.installBundle(location, in);
                 gate.seed(bundle, d);
+                if (startLevel > 0) {
+                    bundle.adapt(BundleStartLevel.class).setStartLevel(startLevel);
+                }
             }
         } catch (BundleException | IOException e) {
             throw new ModuleException("the framework refused the bundle: " + e.getMessage());
@@ -500,15 +540,233 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
                 try {
                     bundle.uninstall();
                 } catch (BundleException ignored) {
-                    LOG.warn("Could not uninstall unstartable upload {}", f.symbolicName());
+                    LOG.warn("Could not uninstall unstartable bundle {}", f.symbolicName());
                 }
             }
             throw new ModuleException(msg);
         }
-        // The tracker ran synchronously in start(); the module is loaded or refused by now.
-        long id = bundle.getBundleId();
-        return modules().stream().filter(i -> i.bundleId() == id).findFirst()
-                .orElseThrow(() -> new ModuleException("bundle " + f.symbolicName() + " started but was not loaded"));
+        return bundle;
+    }
+
+    private Bundle bySymbolicName(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    // ---- deploy/ (fileinstall, through DeployInstaller) ----------------------------------------
+
+    /**
+     * A jar in deploy/ appeared or changed (also once per file after a restart). It is checked like
+     * an upload before anything is touched: a refused jar installs nothing and never replaces the
+     * revision that runs; the refusal is listed and logged. The file owns what it installed.
+     */
+    void deployed(File artifact) {
+        Path path = artifact.toPath().toAbsolutePath().normalize();
+        Path copy = null;
+        synchronized (installs) {
+            Bundle target = atFile(path);
+            JarReader.Facts f = null;
+            try {
+                // A copy, so that the jar installed is the jar checked whatever happens to the file meanwhile.
+                if (Files.size(path) == 0) {
+                    throw new ModuleException(ModuleException.Kind.INVALID, "the file is empty");
+                }
+                copy = Files.createTempFile("budayang-deploy-", ".jar");
+                try (InputStream in = Files.newInputStream(path)) {
+                    JarReader.copyBounded(in, copy, gate.limits().maxJarBytes());
+                }
+                String digest = digest(copy);
+                if (target != null && upToDate(target, digest, path)) {
+                    // Also a file put back to what runs after a refused one.
+                    dropDeployRefusal(path);
+                    return;
+                }
+                f = JarReader.read(copy, gate.limits());
+                String refusal = deployRefusal(f, target, path);
+                ModuleGate.Decision d = refusal == null ? gate.decideUpload(f, target != null ? target : bySymbolicName(f.symbolicName()))
+                        : null;
+                if (d == null || !d.accepted()) {
+                    ModuleInfo info = d != null ? d.info()
+                            : ModuleGate.refusal(f.department() == null ? "" : f.department(), f.symbolicName(), f.version(), -1, null, refusal);
+                    refuseDeployed(path, ModuleGate.from(info, shown(path)), target);
+                    return;
+                }
+                Bundle b = installChecked(copy, f, d, target, artifact.toURI().toString(), DEPLOY_START_LEVEL);
+                storeDigest(b, digest);
+                dropDeployRefusal(path);
+                LOG.info("Module {} {} deployed from {}", f.department(), f.version(), shown(path));
+            } catch (ModuleException e) {
+                ModuleInfo info = f == null
+                        ? new ModuleInfo("", shown(path), "", -1, ModuleState.REFUSED, shown(path) + ": " + e.getMessage(), 0)
+                        : ModuleGate.from(ModuleGate.refusal(f.department() == null ? "" : f.department(), f.symbolicName(),
+                                f.version(), -1, null, e.getMessage()), shown(path));
+                refuseDeployed(path, info, target);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Could not deploy {}", shown(path), e);
+            } finally {
+                if (copy != null) {
+                    try {
+                        Files.deleteIfExists(copy);
+                    } catch (IOException ignored) {
+                        // Karaf's data/tmp is cleaned at start.
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Why deploy/ does not take this jar before the gate is asked, or null: not a department module,
+     * another symbolic name over a file that holds a bundle, a bundle another route owns.
+     */
+    private String deployRefusal(JarReader.Facts f, Bundle target, Path path) {
+        if (f.department() == null) {
+            return "not a department module (no " + Modules.HEADER + " header); deploy/ and uploads take department modules only";
+        }
+        if (target != null && !f.symbolicName().equals(target.getSymbolicName())) {
+            return shown(path) + " holds bundle " + ModuleGate.describe(target) + ": a jar with another symbolic name is "
+                    + "another module, so it needs its own file (delete this one first to replace that module)";
+        }
+        Bundle other = target == null ? bySymbolicName(f.symbolicName()) : null;
+        if (other == null || ModuleGate.header(other) == null) {
+            return null; // A platform bundle's name: the gate says so.
+        }
+        String dept = ModuleGate.header(other);
+        String location = other.getLocation();
+        Path file = deployedFile(location);
+        String by;
+        if (location.startsWith(ModuleGate.UPLOAD_LOCATION)) {
+            by = "was uploaded (POST /api/v1/modules), which owns it: upgrade it with another upload, or remove it first "
+                    + "(DELETE /api/v1/modules/" + dept + ")";
+        } else if (file != null) {
+            by = "was installed from " + shown(file) + ", which owns it: copy this jar over " + shown(file) + " instead";
+        } else {
+            by = "was installed by a Karaf feature (" + location + "), which owns it: upgrade it with an upload "
+                    + "(POST /api/v1/modules), or remove it first (DELETE /api/v1/modules/" + dept + ")";
+        }
+        return "bundle " + ModuleGate.describe(other) + " " + by;
+    }
+
+    private void refuseDeployed(Path path, ModuleInfo info, Bundle target) {
+        ModuleInfo previous = deployRefusals.put(path, info);
+        if (previous != null && !previous.bundle().equals(info.bundle())) {
+            unlistRefusal(previous);
+        }
+        publishRefusal(info);
+        LOG.warn("Deploy refused: {}{}", info.reason(), target != null && target.getState() == Bundle.ACTIVE
+                ? " (" + ModuleGate.describe(target) + " keeps serving)" : "");
+    }
+
+    private void dropDeployRefusal(Path path) {
+        ModuleInfo previous = deployRefusals.remove(path);
+        if (previous != null) {
+            unlistRefusal(previous);
+        }
+    }
+
+    private void unlistRefusal(ModuleInfo info) {
+        synchronized (lock) {
+            Snapshot s = snapshot;
+            Map<String, ModuleInfo> refused = new LinkedHashMap<>(s.refused());
+            if (refused.values().remove(info)) {
+                publish(new TreeMap<>(s.active()), refused);
+            }
+        }
+    }
+
+    /** A deploy/ file was deleted: what it installed goes, and so does its refusal. */
+    void undeployed(File artifact) {
+        Path path = artifact.toPath().toAbsolutePath().normalize();
+        synchronized (installs) {
+            dropDeployRefusal(path);
+            Bundle target = atFile(path);
+            if (target == null) {
+                return;
+            }
+            LOG.info("Removing bundle {}: its file {} was deleted", ModuleGate.describe(target), shown(path));
+            File digest = digestFile(target);
+            try {
+                target.uninstall();
+            } catch (BundleException | IllegalStateException e) {
+                LOG.warn("Could not uninstall bundle {} of deleted {}", ModuleGate.describe(target), shown(path), e);
+            }
+            if (digest != null && !digest.delete() && digest.exists()) {
+                LOG.debug("Could not delete {}", digest);
+            }
+        }
+    }
+
+    /**
+     * The bundle installed from this deploy/ file, or null; also one Karaf's wrap deployer made of
+     * it before this installer took every jar ({@code wrap:file:…$…}), so that deleting the file removes it.
+     */
+    private Bundle atFile(Path path) {
+        for (Bundle b : context.getBundles()) {
+            String location = b.getLocation();
+            if (location.startsWith("wrap:")) {
+                int options = location.indexOf('$');
+                location = location.substring("wrap:".length(), options < 0 ? location.length() : options);
+            }
+            Path f = deployedFile(location);
+            if (f != null && f.toAbsolutePath().normalize().equals(path)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the bundle already runs this jar (a restart: fileinstall reports every file once). A
+     * bundle deployed before this record existed counts as current unless the file is newer.
+     */
+    private boolean upToDate(Bundle target, String digest, Path path) throws IOException {
+        File record = digestFile(target);
+        if (record != null && record.isFile()) {
+            return digest.equals(Files.readString(record.toPath()).strip());
+        }
+        if (target.getLastModified() >= Files.getLastModifiedTime(path).toMillis()) {
+            storeDigest(target, digest);
+            return true;
+        }
+        return false;
+    }
+
+    private File digestFile(Bundle b) {
+        return context.getDataFile("deployed-" + b.getBundleId() + ".sha256");
+    }
+
+    private void storeDigest(Bundle b, String digest) {
+        File record = digestFile(b);
+        if (record == null) {
+            return;
+        }
+        try {
+            Files.writeString(record.toPath(), digest);
+        } catch (IOException e) {
+            LOG.warn("Could not record what bundle {} runs; it is checked again after a restart", ModuleGate.describe(b), e);
+        }
+    }
+
+    private static String digest(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0;) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** How a deploy/ file is named in reasons: {@code deploy/<name>}. */
+    static String shown(Path file) {
+        return "deploy/" + file.getFileName();
     }
 
     @Override
@@ -526,6 +784,17 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
             }
         }
         boolean droppedUpload = dropRefusedUploads(department);
+        // A refused deploy/ jar goes with its file, or it would be listed again after a restart.
+        for (Map.Entry<Path, ModuleInfo> e : Map.copyOf(deployRefusals).entrySet()) {
+            if (department.equals(e.getValue().department()) && s.refused().containsValue(e.getValue())) {
+                try {
+                    Files.deleteIfExists(e.getKey());
+                    droppedUpload = true;
+                } catch (IOException ex) {
+                    throw new ModuleException("could not delete " + shown(e.getKey()) + ": " + ex.getMessage());
+                }
+            }
+        }
         if (id < 0) {
             return droppedUpload;
         }
@@ -585,6 +854,6 @@ public final class ModuleExtender implements Catalogue, ModuleRegistry, ModuleAd
     }
 
     private static Path deployedFile(String location) {
-        return ModuleGate.inDeployFolder(location) ? Path.of(URI.create(location)) : null;
+        return ModuleGate.inDeployFolder(location) ? Path.of(URI.create(location)).toAbsolutePath().normalize() : null;
     }
 }

@@ -319,6 +319,12 @@ final class ModuleGate {
         return "bundle " + bsn + " " + version + (id >= 0 ? " (id " + id + ")" : " (upload)");
     }
 
+    /** A refusal decided before anything was installed, named after where the jar came from (e.g. deploy/x.jar). */
+    static ModuleInfo from(ModuleInfo i, String source) {
+        String reason = i.reason() == null ? null : i.reason().replace(" (upload)", " (" + source + ")");
+        return new ModuleInfo(i.department(), i.bundle(), i.version(), i.bundleId(), i.state(), reason, i.items(), i.warnings(), i.signer());
+    }
+
     private static ModuleInfo withId(ModuleInfo i, long id) {
         String reason = i.reason() == null ? null : i.reason().replace(" (upload)", " (id " + id + ")");
         return new ModuleInfo(i.department(), i.bundle(), i.version(), id, i.state(), reason, i.items(), i.warnings(), i.signer());
