@@ -453,7 +453,8 @@ final class Fixture {
 
     /** Door states per board/lock; scripted like the 8A simulator. */
     static final class FakeBoard implements LockBoard {
-        enum Mode { NORMAL, NO_REPLY, STUCK }
+        /** LOST_REPLY: the door opens but the answer never arrives (nor one to a query). */
+        enum Mode { NORMAL, NO_REPLY, STUCK, LOST_REPLY }
 
         final Map<String, DoorState> doors = new ConcurrentHashMap<>();
         volatile Mode mode = Mode.NORMAL;
@@ -477,6 +478,10 @@ final class Fixture {
             doors.put(k, DoorState.OPEN);
             opened.add(k);
             onOpen.accept(k);
+            if (mode == Mode.LOST_REPLY) {
+                throw new DeviceException(DeviceException.Reason.TIMEOUT, "open board " + board + " lock " + lock
+                        + ": no complete reply within 1000 ms");
+            }
             return DoorState.OPEN;
         }
 
@@ -497,7 +502,7 @@ final class Fixture {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (mode == Mode.NO_REPLY) {
+            if (mode == Mode.NO_REPLY || mode == Mode.LOST_REPLY) {
                 throw new DeviceException(DeviceException.Reason.TIMEOUT, "no reply");
             }
             return doors.getOrDefault(board + "/" + lock, DoorState.CLOSED);
