@@ -716,14 +716,23 @@ final class Lockers implements LockerService {
     @Override
     public Parcel pickupWithIdCard(String cabinet, Duration wait) {
         CabinetSpec cab = spec(cabinet);
-        IdCardReader reader = devices.reader(cab.terminal()).orElseThrow(() -> new LockerException(Kind.UNAVAILABLE,
-                "reader_unavailable", "the ID-card reader of terminal " + cab.terminal() + " is offline"));
+        Optional<IdCardReader> reader = devices.reader(cab.terminal());
+        if (reader.isEmpty()) {
+            LOG.warn("Cabinet {}: ID-card pickup refused, terminal {} has no working reader", cab.id(), cab.terminal());
+            throw new LockerException(Kind.UNAVAILABLE, "reader_unavailable", "the ID-card reader of this terminal is "
+                    + "not working right now; please use the pickup code from the SMS, or ask the hall staff");
+        }
         Optional<IdCard> card;
         try {
-            card = reader.read(wait == null ? settings.idCardWait() : wait);
+            card = reader.get().read(wait == null ? settings.idCardWait() : wait);
         } catch (DeviceException e) {
-            throw new LockerException(Kind.UNAVAILABLE, "reader_unavailable", "the ID-card reader of terminal "
-                    + cab.terminal() + " failed: " + describe(e));
+            // The driver's words (BAD_REPLY, checksums) go to the log; the citizen gets a sentence.
+            LOG.warn("Cabinet {}: ID-card pickup refused, the reader of terminal {} failed: {}", cab.id(), cab.terminal(),
+                    describe(e));
+            throw new LockerException(Kind.UNAVAILABLE, "reader_unavailable", e.reason() == DeviceException.Reason.REFUSED
+                    ? "the card on the reader cannot be used: " + e.getMessage()
+                    : "the ID-card reader did not work; please try again, use the pickup code from the SMS, or ask the "
+                            + "hall staff");
         }
         if (card.isEmpty()) {
             throw new LockerException(Kind.CONFLICT, "no_card", "no ID card was put on the reader of terminal "

@@ -520,9 +520,16 @@ final class Fixture {
 
     static final class FakeReader implements IdCardReader {
         volatile IdCard next;
+        /** Thrown by the next read instead of a card. */
+        volatile DeviceException fails;
 
         @Override
-        public Optional<IdCard> read(Duration timeout) {
+        public Optional<IdCard> read(Duration timeout) throws DeviceException {
+            DeviceException e = fails;
+            fails = null;
+            if (e != null) {
+                throw e;
+            }
             IdCard c = next;
             next = null;
             return Optional.ofNullable(c);

@@ -245,6 +245,27 @@ public class LockersTest {
     }
 
     @Test
+    public void aFailingReaderIsExplainedToTheCitizenAndItsWordsGoToTheLog() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        // slf4j-simple writes to whatever System.err is at the time.
+        System.setErr(new java.io.PrintStream(log, true, "UTF-8"));
+        LockerException e;
+        try {
+            f.reader.fails = new org.budayang.api.device.DeviceException(org.budayang.api.device.DeviceException.Reason.BAD_REPLY,
+                    "read basic info: BadChecksum[expected=41, received=40, length=1288]");
+            e = refused(() -> f.lockers.pickupWithIdCard("c1", Duration.ofMillis(10)));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("reader_unavailable", e.code());
+        assertFalse(e.getMessage(), e.getMessage().contains("BadChecksum") || e.getMessage().contains("BAD_REPLY"));
+        assertTrue(e.getMessage(), e.getMessage().contains("pickup code"));
+        assertTrue(log.toString("UTF-8"), log.toString("UTF-8").contains("the reader of terminal demo-01 failed: BAD_REPLY: "
+                + "read basic info: BadChecksum[expected=41, received=40, length=1288]"));
+    }
+
+    @Test
     public void resultDropOffNeedsAnApprovedCaseOfTheStaffsDepartmentAndAPhone() {
         String submitted = taxCase(CaseStatus.SUBMITTED);
         assertEquals("not_approved", refused(() -> f.lockers.depositResult("c1", TAX, submitted, Size.S, null)).code());
