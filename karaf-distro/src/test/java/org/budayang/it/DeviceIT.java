@@ -174,6 +174,28 @@ public class DeviceIT extends ItSupport {
         reader.clear();
         reader.answer(READ, basicInfo("20000101", "20200101"));
         login("it-card", token, "{\"method\": \"idcard\", \"reader\": true, \"timeoutSeconds\": 5}").error(403, "card_expired");
+        String log = Files.readString(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"));
+        assertTrue("the refusal is logged, the number masked", log.contains("ID-card login at terminal it-card refused "
+                + "(card_expired): card 440305********1234"));
+
+        // One corrupt basic-info reply (bad checksum): read again while the login's time allows.
+        byte[] good = basicInfo("20200101", "20400101");
+        byte[] corrupt = good.clone();
+        corrupt[corrupt.length - 1] ^= 0x01;
+        reader.clear();
+        reader.answer(READ, corrupt);
+        CompletableFuture<Reply> retried = CompletableFuture.supplyAsync(
+                () -> login("it-card", token, "{\"method\": \"idcard\", \"reader\": true, \"timeoutSeconds\": 15}"));
+        await("the corrupt reply went out", 10_000, () -> reader.count(READ), n -> n >= 1);
+        reader.answer(READ, good);
+        Reply again = retried.get(20, TimeUnit.SECONDS);
+        assertEquals(again.text(), 201, again.status());
+        assertTrue("read again: " + reader.receivedHex(), reader.count(READ) >= 2);
+        // The degraded moment is logged once, with the driver's words (they are not for the citizen).
+        String after = Files.readString(Path.of(System.getProperty("karaf.data"), "log", "karaf.log"));
+        assertEquals(after, 1, ItSupport.count(after.substring(log.length()),
+                "Device it-card-reader degraded (still in use): read basic info: BadChecksum"));
+        assertFalse(after.contains(ZHANG));
     }
 
     // ---- the 8A locker board -------------------------------------------------------------------------

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * </pre>
  *
  * The status byte is {@code 11} for one door state and {@code 00} for the other; which is which
- * is the board's wiring ({@code status11=open}, the default, or {@code status11=closed}). Only
+ * is the board's wiring ({@code status11=open}, the default, or {@code status11=closed} for the
+ * whole bus; {@code status11.<board>} for one board wired differently). Only
  * the addressed board answers, so nothing answers a board that is not on the bus, a frame with a
  * wrong XOR, an unknown command, a lock above {@code locks}, or a query of lock 00.
  * An open-all is acknowledged with lock {@code 00} and the open status if every door opened,
@@ -40,7 +41,10 @@ final class LockBusDevice extends SimulatorBase {
     private final Pending in = new Pending();
     private final List<Integer> boards;
     private final int locks;
+    /** The bus-wide wiring, the default of boards not named. */
     private final boolean elevenIsOpen;
+    /** Per board: whether status 11 means open. */
+    private final Map<Integer, Boolean> wiring = new LinkedHashMap<>();
     private final LongSupplier clock;
     private final Map<Integer, Door> doors = new LinkedHashMap<>();
     private long autocloseMillis;
@@ -56,6 +60,22 @@ final class LockBusDevice extends SimulatorBase {
             throw bad("status11", "open or closed", meaning);
         }
         this.elevenIsOpen = meaning.equals("open");
+        for (String key : options.keySet()) {
+            if (key.startsWith("status11.")) {
+                String b = key.substring("status11.".length());
+                if (!b.matches("[0-9]{1,2}") || !boards.contains(Integer.parseInt(b))) {
+                    throw new IllegalArgumentException(key + ": a per-board wiring is status11.<board> with a board on "
+                            + "this bus " + boards);
+                }
+            }
+        }
+        for (int b : boards) {
+            String m = options.getOrDefault("status11." + b, meaning).trim();
+            if (!m.equals("open") && !m.equals("closed")) {
+                throw bad("status11." + b, "open or closed", m);
+            }
+            wiring.put(b, m.equals("open"));
+        }
         for (int b : boards) {
             for (int l = 1; l <= locks; l++) {
                 doors.put(key(b, l), new Door());
@@ -85,8 +105,8 @@ final class LockBusDevice extends SimulatorBase {
         return d;
     }
 
-    private int status(boolean open) {
-        return open == elevenIsOpen ? 0x11 : 0x00;
+    private int status(int board, boolean open) {
+        return open == wiring.get(board) ? 0x11 : 0x00;
     }
 
     static byte[] frame(int head, int board, int lock, int status) {
@@ -122,7 +142,7 @@ final class LockBusDevice extends SimulatorBase {
             } else if (head == QUERY && command == QUERY_COMMAND) {
                 request();
                 if (lock >= 1 && lock <= locks) {
-                    reply(frame(QUERY, board, lock, status(door(board, lock).open)));
+                    reply(frame(QUERY, board, lock, status(board, door(board, lock).open)));
                 }
             }
         }
@@ -134,9 +154,9 @@ final class LockBusDevice extends SimulatorBase {
             for (int l = 1; l <= locks; l++) {
                 all &= pulse(board, l);
             }
-            reply(frame(OPEN, board, 0, status(all)));
+            reply(frame(OPEN, board, 0, status(board, all)));
         } else if (lock <= locks) {
-            reply(frame(OPEN, board, lock, status(pulse(board, lock))));
+            reply(frame(OPEN, board, lock, status(board, pulse(board, lock))));
         }
     }
 
@@ -198,6 +218,9 @@ final class LockBusDevice extends SimulatorBase {
         state.put("boards", boards);
         state.put("locks", locks);
         state.put("status11", elevenIsOpen ? "open" : "closed");
+        Map<String, String> perBoard = new LinkedHashMap<>();
+        wiring.forEach((b, open) -> perBoard.put(String.valueOf(b), open ? "open" : "closed"));
+        state.put("wiring", perBoard);
         state.put("autoclose", autocloseMillis);
         state.put("opens", opens);
         Map<String, String> all = new LinkedHashMap<>();

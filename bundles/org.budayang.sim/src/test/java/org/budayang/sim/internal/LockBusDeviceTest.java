@@ -67,6 +67,21 @@ public class LockBusDeviceTest {
     }
 
     @Test
+    public void twoBoardsWiredDifferentlyOnOneBus() throws Exception {
+        bus.close();
+        bus = bus(Map.of("boards", "1,2", "status11.2", "closed"));
+        send(bus, QUERY_1_5);
+        wire.expect("80 01 05 00 84"); // board 1: the bus-wide default, closed = 00
+        send(bus, "80 02 05 33 B4"); // 80^02 = 82, ^05 = 87, ^33 = B4
+        wire.expect("80 02 05 11 96"); // board 2: closed = 11; 87^11 = 96
+        send(bus, "8A 02 05 11 9C"); // 8A^02 = 88, ^05 = 8D, ^11 = 9C
+        wire.expect("8A 02 05 00 8D"); // opened = 00 on board 2
+        assertEquals(Map.of("1", "open", "2", "closed"), bus.state().get("wiring"));
+        assertThrows(IllegalArgumentException.class, () -> bus(Map.of("boards", "1", "status11.2", "closed")));
+        assertThrows(IllegalArgumentException.class, () -> bus(Map.of("boards", "1", "status11.1", "ajar")));
+    }
+
+    @Test
     public void aStuckDoorDoesNotOpen() throws Exception {
         bus.script("door.2.3=stuck");
         send(bus, "8A 02 03 11 9A"); // 8A^02 = 88, ^03 = 8B, ^11 = 9A

@@ -52,6 +52,11 @@ public final class DriverOptions {
         throw new IllegalArgumentException(key + " '" + v + "' must be one of " + String.join(", ", allowed));
     }
 
+    /** The option keys that start with the prefix (e.g. {@code status11.} for per-board settings). */
+    public List<String> keysStartingWith(String prefix) {
+        return options.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
+    }
+
     /** A comma-separated list of whole numbers, each in range, no repeats. */
     public List<Integer> integers(String key, List<Integer> dflt, int min, int max) {
         String v = options.get(key);

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ManagedDevice {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedDevice.class);
+    /** The health last logged (guarded by this), so that only changes are. */
+    private DeviceState loggedState = DeviceState.OFFLINE;
+    private String loggedProblem;
 
     /** What the manager provides; a seam for tests. */
     interface Host {
@@ -329,7 +332,6 @@ final class ManagedDevice {
             c.wire.close();
         }
         offline(why);
-        LOG.info("Device {} offline: {}", c.config.id(), why);
     }
 
     private void offline(String why) {
@@ -347,7 +349,41 @@ final class ManagedDevice {
     }
 
     private void notifyChanged() {
-        host.changed(info());
+        DeviceInfo now = info();
+        logChange(now);
+        host.changed(now);
+    }
+
+    /**
+     * Logs a change of health once: not every failed probe, not every re-attach attempt that
+     * fails the same way (a printer without paper is retried every {@code retry.seconds}).
+     */
+    private void logChange(DeviceInfo now) {
+        DeviceState was;
+        synchronized (this) {
+            if (now.state() == loggedState && Objects.equals(now.problem(), loggedProblem)) {
+                return;
+            }
+            was = loggedState;
+            loggedState = now.state();
+            loggedProblem = now.problem();
+        }
+        switch (now.state()) {
+            case ONLINE -> {
+                // From OFFLINE it was attached, which is logged with its port and terminal.
+                if (was == DeviceState.DEGRADED) {
+                    LOG.info("Device {} answers properly again", now.id());
+                }
+            }
+            case DEGRADED -> LOG.warn("Device {} degraded (still in use): {}", now.id(), now.problem());
+            case OFFLINE -> {
+                if ("removed".equals(now.problem())) {
+                    LOG.info("Device {} offline: removed", now.id());
+                } else {
+                    LOG.warn("Device {} offline: {}", now.id(), now.problem());
+                }
+            }
+        }
     }
 
     synchronized DeviceInfo info() {
@@ -433,7 +469,6 @@ final class ManagedDevice {
                 notifyChanged();
             }
             if (wentOffline) {
-                LOG.warn("Device {} stopped answering properly: {}", config.id(), problem);
                 channel.close("offline");
                 lifecycle.submit(() -> {
                     if (current == this) {

@@ -119,6 +119,56 @@ public class ManagedDeviceTest {
     }
 
     @Test
+    public void eachChangeOfHealthIsLoggedOnceNotEveryProbeOrRetry() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        // slf4j-simple writes to whatever System.err is at the time.
+        System.setErr(new java.io.PrintStream(log, true, "UTF-8"));
+        try {
+            host.drivers.put("fake", driver);
+            ManagedDevice d = device("t-1");
+            awaitState(d, DeviceState.ONLINE);
+            driver.answers = false;
+            probeOnce(d, 1);
+            probeOnce(d, 2);
+            probeOnce(d, 3);
+            awaitState(d, DeviceState.OFFLINE);
+            await("session closed", () -> driver.closed.get() == 1);
+            // Re-attach attempts that fail the same way, as a printer without paper every 5 s.
+            for (int attempt = 2; attempt <= 6; attempt++) {
+                int n = attempt;
+                await("attempt " + n, () -> {
+                    d.tick(System.nanoTime(), Long.MAX_VALUE);
+                    return driver.attempts.get() >= n;
+                });
+            }
+            await("the last attempt recorded", () -> "attach failed: no answer".equals(d.info().problem()));
+            driver.answers = true;
+            await("re-attached", () -> {
+                d.tick(System.nanoTime(), Long.MAX_VALUE);
+                return d.info().state() == DeviceState.ONLINE;
+            });
+            driver.answers = false;
+            probeOnce(d, 1);
+            driver.answers = true;
+            probeOnce(d, 0);
+        } finally {
+            System.setErr(err);
+        }
+        List<String> lines = new ArrayList<>();
+        for (String l : log.toString("UTF-8").split("\\R")) {
+            if (l.contains("Device dev-1") && !l.contains("attached for terminal")) {
+                lines.add(l.substring(l.indexOf("Device dev-1")));
+            }
+        }
+        assertEquals(List.of("Device dev-1 degraded (still in use): no answer",
+                "Device dev-1 offline: 3 failed exchanges in a row, the last: no answer",
+                "Device dev-1 offline: attach failed: no answer",
+                "Device dev-1 degraded (still in use): no answer",
+                "Device dev-1 answers properly again"), lines);
+    }
+
+    @Test
     public void anUnpluggedDeviceGoesOfflineAtOnceAndComesBackWhenThePortReturns() {
         host.drivers.put("fake", driver);
         ManagedDevice d = device("t-1");

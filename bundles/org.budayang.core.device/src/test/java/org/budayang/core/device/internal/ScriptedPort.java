@@ -49,6 +49,12 @@ public final class ScriptedPort implements Wire, DeviceContext {
         return this;
     }
 
+    /** Answers this request with whatever the function returns for it (null: no answer). */
+    public ScriptedPort onReply(String requestHex, Function<byte[], byte[]> reply) {
+        replies.put(Hex.str(Hex.bytes(requestHex)), reply);
+        return this;
+    }
+
     public ScriptedPort on(String requestHex, byte[] reply) {
         replies.put(Hex.str(Hex.bytes(requestHex)), req -> reply);
         return this;

@@ -22,6 +22,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Login with the second-generation ID card, two ways:
@@ -47,6 +49,9 @@ public final class IdCardLogin implements LoginMethod {
     /** What a card carries; anything else means the terminal sends something this login does not check. */
     static final List<String> CARD_FIELDS = List.of("name", "idNumber", "validFrom", "validTo");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_]{1,32}");
+    /** What may be a resident ID number inside a driver's message. */
+    private static final Pattern ID_LIKE = Pattern.compile("(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])");
+    private static final Logger LOG = LoggerFactory.getLogger(IdCardLogin.class);
     private final Clock clock;
     private final TerminalDevices devices;
     private final Duration readerTimeout;
@@ -101,21 +106,47 @@ public final class IdCardLogin implements LoginMethod {
 
     private Person fromReader(Terminal terminal, Map<String, Object> credentials) throws LoginRejected {
         Duration wait = TerminalDevices.timeout(credentials, readerTimeout);
-        IdCardReader reader = devices.reader(terminal.id()).orElseThrow(() -> new LoginRejected("device_unavailable",
-                "this terminal's ID card reader is not working right now; please use another way to log in"));
+        Optional<IdCardReader> reader = devices.reader(terminal.id());
+        if (reader.isEmpty()) {
+            throw refused(terminal, "device_unavailable", "this terminal's ID card reader is not working right now; "
+                    + "please use another way to log in", "the terminal has no working reader");
+        }
         Optional<IdCard> card;
         try {
-            card = reader.read(wait);
+            card = reader.get().read(wait);
         } catch (DeviceException e) {
+            // The driver's words (BAD_REPLY, checksums) are for the log; the citizen gets a sentence.
+            String detail = "the reader said " + e.reason() + ": " + e.getMessage();
             if (e.reason() == DeviceException.Reason.REFUSED) {
-                throw new LoginRejected("invalid_card", "the card on the reader cannot be used: " + e.getMessage());
+                throw refused(terminal, "invalid_card", "the card on the reader cannot be used: " + e.getMessage(), detail);
             }
-            throw new LoginRejected("device_unavailable",
-                    "the ID card reader did not work; please try again or use another way to log in");
+            throw refused(terminal, "device_unavailable",
+                    "the ID card reader did not work; please try again or use another way to log in", detail);
         }
-        IdCard c = card.orElseThrow(() -> new LoginRejected("no_card",
-                "no ID card was put on the reader within " + wait.toSeconds() + " seconds"));
-        return check("name on the card", c.name(), c.id(), c.validFrom(), c.validTo());
+        if (card.isEmpty()) {
+            throw refused(terminal, "no_card", "no ID card was put on the reader within " + wait.toSeconds() + " seconds",
+                    "no card within " + wait.toSeconds() + " s");
+        }
+        IdCard c = card.get();
+        try {
+            return check("name on the card", c.name(), c.id(), c.validFrom(), c.validTo());
+        } catch (LoginRejected r) {
+            throw refused(terminal, r.code(), r.getMessage(), "card " + c.id().masked() + ": " + r.getMessage());
+        }
+    }
+
+    /**
+     * A refused reader login, logged once with what the citizen is not told (anything that looks
+     * like an ID number masked); a failing reader is a warning, a citizen's card an info.
+     */
+    private static LoginRejected refused(Terminal terminal, String code, String message, String detail) {
+        String masked = ID_LIKE.matcher(detail).replaceAll(m -> ResidentId.mask(m.group()));
+        if (code.equals("device_unavailable")) {
+            LOG.warn("ID-card login at terminal {} refused ({}): {}", terminal.id(), code, masked);
+        } else {
+            LOG.info("ID-card login at terminal {} refused ({}): {}", terminal.id(), code, masked);
+        }
+        return new LoginRejected(code, message);
     }
 
     /** The validity rules, the same for a card read here and one decoded by the terminal. */

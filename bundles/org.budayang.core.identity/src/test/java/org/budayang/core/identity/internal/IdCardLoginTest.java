@@ -251,4 +251,36 @@ public class IdCardLoginTest {
                     Map.of("reader", true, "timeoutSeconds", t)));
         }
     }
+
+    @Test
+    public void aRefusedReaderLoginIsLoggedWithTheReadersWordsAndTheCitizenGetsASentence() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        // slf4j-simple writes to whatever System.err is at the time.
+        System.setErr(new java.io.PrintStream(log, true, "UTF-8"));
+        LoginRejected broken;
+        try {
+            broken = rejection(withReader(new FakeReader(new DeviceException(DeviceException.Reason.BAD_REPLY,
+                    "read basic info: BadChecksum[expected=41, received=40, length=1288]"))));
+            rejection(withReader(new FakeReader(idCard(LocalDate.of(2006, 1, 1), LocalDate.of(2026, 11, 21)))));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("device_unavailable", broken.code());
+        assertFalse(broken.getMessage(), broken.getMessage().contains("BadChecksum") || broken.getMessage().contains("BAD_REPLY"));
+        String out = log.toString("UTF-8");
+        assertTrue(out, out.contains("ID-card login at terminal demo-01 refused (device_unavailable): the reader said "
+                + "BAD_REPLY: read basic info: BadChecksum[expected=41, received=40, length=1288]"));
+        assertTrue(out, out.contains("ID-card login at terminal demo-01 refused (card_expired): card 440305********1234"));
+        assertFalse("never the whole number: " + out, out.contains("440305198808081234"));
+    }
+
+    private static LoginRejected rejection(IdCardLogin l) {
+        try {
+            l.authenticate(KIOSK, Map.of("reader", true));
+        } catch (LoginRejected e) {
+            return e;
+        }
+        throw new AssertionError("accepted");
+    }
 }

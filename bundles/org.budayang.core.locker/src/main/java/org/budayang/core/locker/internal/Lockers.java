@@ -74,7 +74,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * ({@link #tick()}) polls open doors until the board reports them closed and records that in
  * one transaction (a stored parcel with its code, SMS and case history; or a free compartment).
  * An intent without a recorded answer that no thread of this process is working on is a
- * leftover of a crash: the watcher asks the board and settles it ({@link AuditEvent#RECONCILE}).
+ * leftover of a crash, or of an open the board did not answer (its door's state is unknown):
+ * the watcher asks the board and settles it ({@link AuditEvent#RECONCILE}).
  *
  * <p>{@code busy} holds the compartments a thread is working on right now; requests and the
  * watcher take it before touching a compartment, so neither acts on the other's half-done work.
@@ -349,7 +350,12 @@ final class Lockers implements LockerService {
             DoorState state;
             try {
                 state = board.open(r.board(), r.lock());
-            } catch (DeviceException | RuntimeException e) {
+            } catch (DeviceException e) {
+                throw doorUnknown(cab, r.n(), DoorAction.DEPOSIT, actor, r.parcel(), e, "the locker did not answer, so it "
+                        + "is not known whether compartment " + r.n() + " opened; nothing was stored. Please try again in a "
+                        + "moment; if the door is open, close it");
+            } catch (RuntimeException e) {
+                // Refused before anything was sent (e.g. a lock not on the bus): the door is as it was.
                 String why = describe(e);
                 db.tx(c -> {
                     releaseReservation(c, cab, r.n(), r.parcel());
@@ -357,9 +363,8 @@ final class Lockers implements LockerService {
                     return null;
                 });
                 LOG.warn("Cabinet {} compartment {}: open for a deposit failed ({}); reservation released", cab.id(), r.n(), why);
-                throw new LockerException(Kind.UNAVAILABLE, "lock_unavailable", "the lock board did not confirm that "
-                        + "compartment " + r.n() + " of cabinet " + cab.id() + " opened (" + why + "); the reservation "
-                        + "was released and nothing was stored");
+                throw new LockerException(Kind.UNAVAILABLE, "lock_unavailable", "the locker could not open compartment "
+                        + r.n() + "; nothing was stored. Please ask the hall staff");
             }
             if (state != DoorState.OPEN) {
                 db.tx(c -> {
@@ -711,14 +716,23 @@ final class Lockers implements LockerService {
     @Override
     public Parcel pickupWithIdCard(String cabinet, Duration wait) {
         CabinetSpec cab = spec(cabinet);
-        IdCardReader reader = devices.reader(cab.terminal()).orElseThrow(() -> new LockerException(Kind.UNAVAILABLE,
-                "reader_unavailable", "the ID-card reader of terminal " + cab.terminal() + " is offline"));
+        Optional<IdCardReader> reader = devices.reader(cab.terminal());
+        if (reader.isEmpty()) {
+            LOG.warn("Cabinet {}: ID-card pickup refused, terminal {} has no working reader", cab.id(), cab.terminal());
+            throw new LockerException(Kind.UNAVAILABLE, "reader_unavailable", "the ID-card reader of this terminal is "
+                    + "not working right now; please use the pickup code from the SMS, or ask the hall staff");
+        }
         Optional<IdCard> card;
         try {
-            card = reader.read(wait == null ? settings.idCardWait() : wait);
+            card = reader.get().read(wait == null ? settings.idCardWait() : wait);
         } catch (DeviceException e) {
-            throw new LockerException(Kind.UNAVAILABLE, "reader_unavailable", "the ID-card reader of terminal "
-                    + cab.terminal() + " failed: " + describe(e));
+            // The driver's words (BAD_REPLY, checksums) go to the log; the citizen gets a sentence.
+            LOG.warn("Cabinet {}: ID-card pickup refused, the reader of terminal {} failed: {}", cab.id(), cab.terminal(),
+                    describe(e));
+            throw new LockerException(Kind.UNAVAILABLE, "reader_unavailable", e.reason() == DeviceException.Reason.REFUSED
+                    ? "the card on the reader cannot be used: " + e.getMessage()
+                    : "the ID-card reader did not work; please try again, use the pickup code from the SMS, or ask the "
+                            + "hall staff");
         }
         if (card.isEmpty()) {
             throw new LockerException(Kind.CONFLICT, "no_card", "no ID card was put on the reader of terminal "
@@ -777,14 +791,18 @@ final class Lockers implements LockerService {
             DoorState state;
             try {
                 state = board.open(r.board(), r.lock());
-            } catch (DeviceException | RuntimeException e) {
+            } catch (DeviceException e) {
+                throw doorUnknown(cab, n, DoorAction.PICKUP, actor, p.id(), e, "the locker did not answer, so it is not "
+                        + "known whether compartment " + n + " opened; nothing was recorded as picked up yet. If the door "
+                        + "is open, take your documents; if not, please try again in a moment (the code still works)");
+            } catch (RuntimeException e) {
                 String why = describe(e);
                 clearIntent(cab, n, DoorAction.PICKUP, AuditEvent.OPEN_FAILED, actor, p.id(),
                         why + "; pickup not recorded, parcel kept");
                 LOG.warn("Cabinet {} compartment {}: open for a pickup failed ({}); parcel {} kept", cab.id(), n, why, p.id());
-                throw new LockerException(Kind.UNAVAILABLE, "lock_unavailable", "the lock board did not confirm that "
-                        + "compartment " + n + " of cabinet " + cab.id() + " opened (" + why + "); nothing was recorded "
-                        + "as picked up: the parcel stays and the code still works");
+                throw new LockerException(Kind.UNAVAILABLE, "lock_unavailable", "the locker could not open compartment "
+                        + n + "; nothing was recorded as picked up: the parcel stays and the code still works. Please ask "
+                        + "the hall staff");
             }
             if (state != DoorState.OPEN) {
                 clearIntent(cab, n, DoorAction.PICKUP, AuditEvent.DOOR_STUCK, actor, p.id(),
@@ -841,6 +859,26 @@ final class Lockers implements LockerService {
                     + "record it: {}", key, e.toString());
             throw e;
         }
+    }
+
+    /**
+     * An open command went out but the board did not confirm it: the board may have opened the
+     * door. Its state is unknown, so the intent stays: the compartment is not given out (drop-offs
+     * take only compartments without one) and the door watcher asks the board once the bus
+     * answers, then settles it by the rules of a crash's leftover ({@link #reconcile}). The
+     * terminal gets {@code message}; the driver's words go to the log and the audit.
+     */
+    private LockerException doorUnknown(CabinetSpec cab, int n, DoorAction action, String actor, Long parcel,
+            DeviceException e, String message) {
+        String why = describe(e);
+        db.tx(c -> {
+            audit(c, cab, n, actor, AuditEvent.OPEN_FAILED, parcel, why + "; the door's state is unknown: the compartment "
+                    + "is kept out of use until the board reports it");
+            return null;
+        });
+        LOG.warn("Cabinet {} compartment {}: the {} open was not confirmed ({}); the door's state is unknown, the door "
+                + "watcher asks the board", cab.id(), n, action.name().toLowerCase(Locale.ROOT), why);
+        return new LockerException(Kind.UNAVAILABLE, "lock_unavailable", message);
     }
 
     private void clearIntent(CabinetSpec cab, int n, DoorAction action, AuditEvent event, String actor, Long parcel,
@@ -907,7 +945,11 @@ final class Lockers implements LockerService {
             DoorState state;
             try {
                 state = board.open(r.board(), r.lock());
-            } catch (DeviceException | RuntimeException e) {
+            } catch (DeviceException e) {
+                throw doorUnknown(cab, n, DoorAction.MANUAL, actor, r.parcelId(), e, "the lock board did not answer, so it "
+                        + "is not known whether compartment " + n + " of cabinet " + cab.id() + " opened (" + describe(e)
+                        + "); the door watcher asks the board once it answers");
+            } catch (RuntimeException e) {
                 String failure = describe(e);
                 clearIntent(cab, n, DoorAction.MANUAL, AuditEvent.OPEN_FAILED, actor, r.parcelId(),
                         "manual open (" + why + "): " + failure);
@@ -1158,7 +1200,8 @@ final class Lockers implements LockerService {
     private void reconcile(CabinetSpec cab, Row r, DoorState state, boolean confirmed) {
         String after = (confirmed ? "the board had confirmed the " + r.door().name().toLowerCase(Locale.ROOT)
                 + " open but recording it failed; " : "the outcome of the " + r.door().name().toLowerCase(Locale.ROOT)
-                + " open command was not recorded (the platform stopped, or its record failed); ");
+                + " open command was not recorded (the board did not answer it, the platform stopped, or its record "
+                + "failed); ");
         db.tx(c -> {
             if (state == DoorState.OPEN) {
                 if (r.door() == DoorAction.PICKUP) {

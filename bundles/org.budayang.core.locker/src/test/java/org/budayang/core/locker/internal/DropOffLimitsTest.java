@@ -99,6 +99,9 @@ public class DropOffLimitsTest {
         String number = f.taxCase(CaseStatus.SUBMITTED);
         f.board.mode = Fixture.FakeBoard.Mode.NO_REPLY;
         assertEquals("lock_unavailable", refused(() -> depositMaterials(number, Size.S)).code());
+        // Its door's state is unknown until the board answers and says closed.
+        f.board.mode = Fixture.FakeBoard.Mode.NORMAL;
+        f.lockers.tick();
         f.board.mode = Fixture.FakeBoard.Mode.STUCK;
         assertEquals("door_stuck", refused(() -> depositMaterials(number, Size.S)).code());
         f.board.mode = Fixture.FakeBoard.Mode.NORMAL;

@@ -463,7 +463,8 @@ final class Fixture {
 
     /** Door states per board/lock; scripted like the 8A simulator. */
     static final class FakeBoard implements LockBoard {
-        enum Mode { NORMAL, NO_REPLY, STUCK }
+        /** LOST_REPLY: the door opens but the answer never arrives (nor one to a query). */
+        enum Mode { NORMAL, NO_REPLY, STUCK, LOST_REPLY }
 
         final Map<String, DoorState> doors = new ConcurrentHashMap<>();
         volatile Mode mode = Mode.NORMAL;
@@ -487,6 +488,10 @@ final class Fixture {
             doors.put(k, DoorState.OPEN);
             opened.add(k);
             onOpen.accept(k);
+            if (mode == Mode.LOST_REPLY) {
+                throw new DeviceException(DeviceException.Reason.TIMEOUT, "open board " + board + " lock " + lock
+                        + ": no complete reply within 1000 ms");
+            }
             return DoorState.OPEN;
         }
 
@@ -507,7 +512,7 @@ final class Fixture {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (mode == Mode.NO_REPLY) {
+            if (mode == Mode.NO_REPLY || mode == Mode.LOST_REPLY) {
                 throw new DeviceException(DeviceException.Reason.TIMEOUT, "no reply");
             }
             return doors.getOrDefault(board + "/" + lock, DoorState.CLOSED);
@@ -525,9 +530,16 @@ final class Fixture {
 
     static final class FakeReader implements IdCardReader {
         volatile IdCard next;
+        /** Thrown by the next read instead of a card. */
+        volatile DeviceException fails;
 
         @Override
-        public Optional<IdCard> read(Duration timeout) {
+        public Optional<IdCard> read(Duration timeout) throws DeviceException {
+            DeviceException e = fails;
+            fails = null;
+            if (e != null) {
+                throw e;
+            }
             IdCard c = next;
             next = null;
             return Optional.ofNullable(c);

@@ -245,6 +245,27 @@ public class LockersTest {
     }
 
     @Test
+    public void aFailingReaderIsExplainedToTheCitizenAndItsWordsGoToTheLog() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = System.err;
+        // slf4j-simple writes to whatever System.err is at the time.
+        System.setErr(new java.io.PrintStream(log, true, "UTF-8"));
+        LockerException e;
+        try {
+            f.reader.fails = new org.budayang.api.device.DeviceException(org.budayang.api.device.DeviceException.Reason.BAD_REPLY,
+                    "read basic info: BadChecksum[expected=41, received=40, length=1288]");
+            e = refused(() -> f.lockers.pickupWithIdCard("c1", Duration.ofMillis(10)));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("reader_unavailable", e.code());
+        assertFalse(e.getMessage(), e.getMessage().contains("BadChecksum") || e.getMessage().contains("BAD_REPLY"));
+        assertTrue(e.getMessage(), e.getMessage().contains("pickup code"));
+        assertTrue(log.toString("UTF-8"), log.toString("UTF-8").contains("the reader of terminal demo-01 failed: BAD_REPLY: "
+                + "read basic info: BadChecksum[expected=41, received=40, length=1288]"));
+    }
+
+    @Test
     public void resultDropOffNeedsAnApprovedCaseOfTheStaffsDepartmentAndAPhone() {
         String submitted = taxCase(CaseStatus.SUBMITTED);
         assertEquals("not_approved", refused(() -> f.lockers.depositResult("c1", TAX, submitted, Size.S, null)).code());
@@ -344,21 +365,52 @@ public class LockersTest {
     // ---- the board does not cooperate -----------------------------------------------------------------
 
     @Test
-    public void aBoardThatNeverAnswersReleasesTheReservationAndStoresNothing() {
+    public void aBoardThatNeverAnswersKeepsTheCompartmentOutOfUseUntilItSaysTheDoorIsClosed() {
         String number = taxCase(CaseStatus.SUBMITTED);
         f.board.mode = Fixture.FakeBoard.Mode.NO_REPLY;
         LockerException e = refused(() -> f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"), number, Size.S, null));
         assertEquals(LockerException.Kind.UNAVAILABLE, e.kind());
         assertEquals("lock_unavailable", e.code());
-        assertTrue(e.getMessage(), e.getMessage().contains("TIMEOUT") && e.getMessage().contains("released"));
+        assertTrue(e.getMessage(), e.getMessage().contains("nothing was stored"));
+        assertFalse("no driver internals for the citizen: " + e.getMessage(), e.getMessage().contains("TIMEOUT"));
+        // Unknown: not free, and the watcher cannot tell while the bus is silent.
+        f.lockers.tick();
+        assertEquals(CompartmentState.RESERVED, compartment(1).state());
+        assertEquals(List.of("RESERVE", "OPEN_FAILED"), f.events());
+        assertTrue(f.scalar("SELECT detail FROM locker_audit WHERE event = 'OPEN_FAILED'").contains("TIMEOUT"));
+        // The bus answers: the door is closed, so nothing can be in it.
+        f.board.mode = Fixture.FakeBoard.Mode.NORMAL;
+        f.lockers.tick();
         assertEquals(CompartmentState.FREE, compartment(1).state());
         assertNull(compartment(1).door());
         assertEquals("CANCELLED", f.scalar("SELECT state FROM locker_parcel"));
-        assertEquals(List.of("RESERVE", "OPEN_FAILED"), f.events());
+        assertEquals(List.of("RESERVE", "OPEN_FAILED", "RECONCILE"), f.events());
         assertEquals(0, f.outbox.count(f.ds));
-        // Once the board answers again the same compartment is given out.
-        f.board.mode = Fixture.FakeBoard.Mode.NORMAL;
         assertEquals(1, f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"), number, Size.S, null).compartment());
+    }
+
+    @Test
+    public void aDoorThatOpenedWithoutAnAnswerIsNeverGivenToTheNextDropOff() {
+        String first = taxCase(CaseStatus.SUBMITTED);
+        String second = taxCase(CaseStatus.SUBMITTED);
+        f.board.mode = Fixture.FakeBoard.Mode.LOST_REPLY;
+        assertEquals("lock_unavailable", refused(() -> f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"), first,
+                Size.S, CITIZEN_PHONE)).code());
+        assertTrue(f.board.isOpen(1, 1));
+        f.board.mode = Fixture.FakeBoard.Mode.NORMAL;
+        // The next drop-off comes before the watcher asked: compartment 1 is not chosen.
+        Parcel next = f.lockers.depositMaterials("c1", f.session(ZHANG, "demo-01"), second, Size.S, CITIZEN_PHONE);
+        assertEquals(2, next.compartment());
+        assertEquals(List.of("1/1", "1/2"), f.board.opened);
+        // The watcher asks: the door is open, so the drop-off went through and is recorded as such.
+        f.lockers.tick();
+        assertEquals(CompartmentState.RESERVED, compartment(1).state());
+        assertNotNull(compartment(1).doorOpenedAt());
+        f.board.close(1, 1);
+        f.lockers.tick();
+        assertEquals(CompartmentState.OCCUPIED, compartment(1).state());
+        assertEquals(first, compartment(1).parcel().caseNumber());
+        assertTrue(f.events().contains("RECONCILE"));
     }
 
     @Test
@@ -372,10 +424,27 @@ public class LockersTest {
         assertTrue(e.getMessage(), e.getMessage().contains("nothing was recorded as picked up"));
         assertEquals(ParcelState.STORED, f.lockers.parcel(p.id()).orElseThrow().state());
         assertEquals(CompartmentState.OCCUPIED, compartment(1).state());
-        assertNull(compartment(1).door());
         f.board.mode = Fixture.FakeBoard.Mode.NORMAL;
+        // The watcher asks the board: closed, so nothing was picked up.
+        f.lockers.tick();
+        assertNull(compartment(1).door());
         assertEquals(ParcelState.COLLECTED, f.lockers.pickupWithCode("c1", code).state());
-        assertEquals(List.of("RESERVE", "OPEN", "CLOSE", "OPEN_FAILED", "OPEN"), f.events());
+        assertEquals(List.of("RESERVE", "OPEN", "CLOSE", "OPEN_FAILED", "RECONCILE", "OPEN"), f.events());
+    }
+
+    @Test
+    public void aPickupWhoseDoorOpenedWithoutAnAnswerIsRecordedOnceTheBoardSaysOpen() {
+        String number = taxCase(CaseStatus.SUBMITTED);
+        Parcel p = dropMaterials(number);
+        String code = f.codeSentTo(STAFF_PHONE);
+        f.board.mode = Fixture.FakeBoard.Mode.LOST_REPLY;
+        assertEquals("lock_unavailable", refused(() -> f.lockers.pickupWithCode("c1", code)).code());
+        f.board.mode = Fixture.FakeBoard.Mode.NORMAL;
+        f.lockers.tick();
+        assertEquals(ParcelState.COLLECTED, f.lockers.parcel(p.id()).orElseThrow().state());
+        f.board.close(1, 1);
+        f.lockers.tick();
+        assertEquals(CompartmentState.FREE, compartment(1).state());
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.osgi.service.component.annotations.Component;
  * Driver of GA 467 resident ID-card readers (README-ga467.md has the bytes). On attach: reset
  * SAM, then SAM status, both must answer {@code 00 00 90}. Probe: SAM status. Reading a card:
  * find card until one is found or the time is up (every {@code poll.ms}), select it, read its
- * basic information.
+ * basic information. A failed exchange on the way (bad checksum, no reply in time) starts over
+ * with find card while the time allows; only a failure of the last attempt is thrown.
  *
  * <p>Options: {@code timeout.ms} (reply timeout, default 1000), {@code read.timeout.ms} (the
  * 1295-byte basic-information reply, default 3000: 1.4 s at 9600 baud), {@code poll.ms} (pause
@@ -115,20 +116,27 @@ public final class Ga467Driver extends SerialDriver<Ga467Driver.Reader> {
                 return Optional.empty();
             }
             try {
+                // A reply that fails (corrupt, none in time) is retried from "find card" while the
+                // caller's time allows; only the outcome of the last attempt counts.
+                DeviceException last = null;
                 while (true) {
-                    Ga467Frame found = exchange(Ga467Command.FIND_CARD, "find card", timeout);
-                    if (found.status().code() == Ga467Status.Code.CARD_FOUND) {
-                        Ga467Frame selected = exchange(Ga467Command.SELECT_CARD, "select card", timeout);
-                        if (selected.status().code() == Ga467Status.Code.SUCCESS) {
-                            Ga467Frame info = exchange(Ga467Command.READ_BASIC_INFO, "read basic info", readTimeout);
-                            if (info.status().code() == Ga467Status.Code.SUCCESS) {
-                                return Optional.of(card(info));
-                            }
+                    try {
+                        Optional<IdCard> card = attempt();
+                        if (card.isPresent()) {
+                            return card;
                         }
-                        // The card was taken away between the steps: look again.
+                        last = null;
+                    } catch (DeviceException e) {
+                        if (e.reason() == DeviceException.Reason.REFUSED || e.reason() == DeviceException.Reason.OFFLINE) {
+                            throw e;
+                        }
+                        last = e;
                     }
                     long left = deadline - System.nanoTime();
                     if (left < TimeUnit.MILLISECONDS.toNanos(pollMillis)) {
+                        if (last != null) {
+                            throw last;
+                        }
                         return Optional.empty();
                     }
                     Thread.sleep(pollMillis);
@@ -139,6 +147,23 @@ public final class Ga467Driver extends SerialDriver<Ga467Driver.Reader> {
             } finally {
                 unlock();
             }
+        }
+
+        /** Find, select, read once; empty when there is no card (or it was taken away between the steps). */
+        private Optional<IdCard> attempt() throws DeviceException {
+            Ga467Frame found = exchange(Ga467Command.FIND_CARD, "find card", timeout);
+            if (found.status().code() != Ga467Status.Code.CARD_FOUND) {
+                return Optional.empty();
+            }
+            Ga467Frame selected = exchange(Ga467Command.SELECT_CARD, "select card", timeout);
+            if (selected.status().code() != Ga467Status.Code.SUCCESS) {
+                return Optional.empty();
+            }
+            Ga467Frame info = exchange(Ga467Command.READ_BASIC_INFO, "read basic info", readTimeout);
+            if (info.status().code() != Ga467Status.Code.SUCCESS) {
+                return Optional.empty();
+            }
+            return Optional.of(card(info));
         }
 
         private IdCard card(Ga467Frame info) throws DeviceException {

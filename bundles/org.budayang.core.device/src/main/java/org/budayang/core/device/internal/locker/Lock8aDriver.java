@@ -1,7 +1,9 @@
 package org.budayang.core.device.internal.locker;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.budayang.api.device.Capabilities;
 import org.budayang.api.device.DeviceContext;
@@ -17,12 +19,15 @@ import org.osgi.service.component.annotations.Component;
 /**
  * Driver of "8A" locker control boards: one device is one RS-485 bus with one or more boards
  * (README-8a-escpos.md has the bytes). Attach and probe query lock 1 of every configured board;
- * every configured board must answer.
+ * every configured board must answer. An open whose answer is lost or garbled is followed by a
+ * query of that lock: the door may have opened, and only the lock can say.
  *
  * <p>Options: {@code boards} (addresses on the bus, comma-separated, default {@code 1}),
  * {@code locks} (locks per board, default 24), {@code status11} ({@code open}: status byte
  * {@code 11} means open, {@code 00} closed — the default; {@code closed}: the reverse),
- * {@code timeout.ms} (reply timeout, default 1000).
+ * {@code status11.<board>} (the same for one board, when boards on the bus are wired
+ * differently; boards not named follow {@code status11}), {@code timeout.ms} (reply timeout,
+ * default 1000).
  */
 @Component(service = DeviceDriver.class, property = DeviceDriver.TYPE + "=" + Lock8aDriver.TYPE)
 public final class Lock8aDriver extends SerialDriver<Lock8aDriver.Bus> {
@@ -36,11 +41,30 @@ public final class Lock8aDriver extends SerialDriver<Lock8aDriver.Bus> {
     protected Bus start(DeviceContext context, DriverOptions o) throws DeviceException {
         List<Integer> boards = o.integers("boards", List.of(1), LockCommand.MIN_BOARD, LockCommand.MAX_BOARD);
         int locks = o.integer("locks", 24, 1, LockCommand.MAX_LOCK);
-        StatusMeaning meaning = o.choice("status11", "open", "open", "closed").equals("open")
-                ? StatusMeaning.OPEN_IS_11 : StatusMeaning.CLOSED_IS_11;
-        Bus bus = new Bus(context, boards, locks, meaning, o.replyTimeout());
+        Bus bus = new Bus(context, boards, locks, wiring(o, boards), o.replyTimeout());
         bus.start();
         return bus;
+    }
+
+    /**
+     * What status {@code 11} means on each board: {@code status11.<board>}, else the bus-wide
+     * {@code status11}. Wiring is a property of the board, so two boards on one bus may differ.
+     */
+    static Map<Integer, StatusMeaning> wiring(DriverOptions o, List<Integer> boards) {
+        String bus = o.choice("status11", "open", "open", "closed");
+        for (String key : o.keysStartingWith("status11.")) {
+            String b = key.substring("status11.".length());
+            if (!b.matches("[0-9]{1,2}") || !boards.contains(Integer.parseInt(b))) {
+                throw new IllegalArgumentException(key + ": a per-board wiring is status11.<board> with a board of "
+                        + "this bus (boards " + boards + ")");
+            }
+        }
+        Map<Integer, StatusMeaning> out = new HashMap<>();
+        for (int b : boards) {
+            out.put(b, o.choice("status11." + b, bus, "open", "closed").equals("open")
+                    ? StatusMeaning.OPEN_IS_11 : StatusMeaning.CLOSED_IS_11);
+        }
+        return Map.copyOf(out);
     }
 
     /** Five-byte frames starting with {@code 8A} or {@code 80}; any other byte before one is noise. */
@@ -56,14 +80,15 @@ public final class Lock8aDriver extends SerialDriver<Lock8aDriver.Bus> {
     static final class Bus extends SerialSession implements LockBoard {
         private final List<Integer> boards;
         private final int locks;
-        private final StatusMeaning meaning;
+        /** Per board: what status {@code 11} means. */
+        private final Map<Integer, StatusMeaning> wiring;
         private final Duration timeout;
 
-        Bus(DeviceContext context, List<Integer> boards, int locks, StatusMeaning meaning, Duration timeout) {
+        Bus(DeviceContext context, List<Integer> boards, int locks, Map<Integer, StatusMeaning> wiring, Duration timeout) {
             super(context);
             this.boards = boards;
             this.locks = locks;
-            this.meaning = meaning;
+            this.wiring = wiring;
             this.timeout = timeout;
         }
 
@@ -91,7 +116,24 @@ public final class Lock8aDriver extends SerialDriver<Lock8aDriver.Bus> {
         @Override
         public org.budayang.api.device.DoorState open(int board, int lock) throws DeviceException {
             check(board, lock);
-            return doorState(exchangeLocked(LockCommand.open(board, lock), "open board " + board + " lock " + lock));
+            return locked(() -> {
+                try {
+                    return doorState(exchange(LockCommand.open(board, lock), "open board " + board + " lock " + lock));
+                } catch (DeviceException e) {
+                    if (e.reason() == DeviceException.Reason.OFFLINE) {
+                        throw e;
+                    }
+                    // The command went out but its answer was lost or garbled: the board may well have
+                    // opened the door. Its state is unknown until the lock is asked.
+                    try {
+                        return doorState(exchange(LockCommand.query(board, lock), "query board " + board + " lock "
+                                + lock + " after an unanswered open"));
+                    } catch (DeviceException q) {
+                        throw new DeviceException(e.reason(), e.getMessage() + "; the door's state is unknown (asking "
+                                + "the lock failed too: " + q.getMessage() + ")", e);
+                    }
+                }
+            });
         }
 
         @Override
@@ -117,7 +159,8 @@ public final class Lock8aDriver extends SerialDriver<Lock8aDriver.Bus> {
         }
 
         private org.budayang.api.device.DoorState doorState(LockReply reply) throws DeviceException {
-            DoorState s = reply.state(meaning);
+            // requireAnswers checked the reply's board is the one asked, so its wiring applies.
+            DoorState s = reply.state(wiring.get(reply.board()));
             if (s == DoorState.OPEN) {
                 return org.budayang.api.device.DoorState.OPEN;
             }

@@ -54,6 +54,64 @@ public class Lock8aDriverTest {
     }
 
     @Test
+    public void boardsWiredDifferentlyOnOneBusAreEachReadTheirWay() throws Exception {
+        // Board 1 follows the bus-wide default (11 = open); board 2 is wired the other way.
+        ScriptedPort port = new ScriptedPort(Map.of("boards", "1,2", "status11.2", "closed"));
+        LockBoard bus = attach(port);
+        assertEquals(DoorState.CLOSED, bus.state(1, 1));
+        // 80 02 01 00 83: status 00, on board 2 that is open.
+        assertEquals(DoorState.OPEN, bus.state(2, 1));
+        // 8A^02^03^11 = 9A: the pulse answered with 11, on board 2 that is still closed (stuck).
+        port.on("8A 02 03 11 9A", "8A 02 03 11 9A");
+        assertEquals(DoorState.CLOSED, bus.open(2, 3));
+        port.on(OPEN_1_3, OPEN_1_3);
+        assertEquals(DoorState.OPEN, bus.open(1, 3));
+
+        // The bus-wide option is the default of every board not named.
+        ScriptedPort inverted = new ScriptedPort(Map.of("boards", "1,2", "status11", "closed", "status11.1", "open"));
+        LockBoard b = attach(inverted);
+        assertEquals(DoorState.CLOSED, b.state(1, 1));
+        assertEquals(DoorState.OPEN, b.state(2, 1));
+    }
+
+    @Test
+    public void aPerBoardWiringNeedsABoardOfTheBus() {
+        for (Map<String, String> o : List.of(Map.of("boards", "1,2", "status11.3", "closed"),
+                Map.of("status11.x", "open"), Map.of("status11.1", "ajar"))) {
+            try {
+                new Lock8aDriver().attach(new ScriptedPort(o));
+                fail(o.toString());
+            } catch (IllegalArgumentException e) {
+                String key = o.keySet().stream().filter(k -> k.startsWith("status11.")).findFirst().orElseThrow();
+                assertTrue(e.getMessage(), e.getMessage().startsWith(key));
+            } catch (DeviceException e) {
+                fail(e.toString());
+            }
+        }
+    }
+
+    @Test
+    public void anOpenWhoseAnswerIsLostAsksTheLock() throws Exception {
+        ScriptedPort port = new ScriptedPort(Map.of("timeout.ms", "100"));
+        LockBoard board = attach(port);
+        port.clearWritten();
+        // The board opens the door but its answer never arrives; the query 80 01 03 33 B1 then
+        // answers 80 01 03 11 93: open.
+        port.on(OPEN_1_3, (String) null).on("80 01 03 33 B1", "80 01 03 11 93");
+        assertEquals(DoorState.OPEN, board.open(1, 3));
+        assertEquals(Hex.str(Hex.bytes(OPEN_1_3, "80 01 03 33 B1")), Hex.str(port.written()));
+        // Neither answers: the state is unknown, and the exception says so.
+        port.on("80 01 03 33 B1", (String) null);
+        try {
+            board.open(1, 3);
+            fail();
+        } catch (DeviceException e) {
+            assertEquals(DeviceException.Reason.TIMEOUT, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("the door's state is unknown"));
+        }
+    }
+
+    @Test
     public void aStuckDoorReportsClosedAfterTheOpenPulse() throws Exception {
         ScriptedPort port = new ScriptedPort(Map.of());
         LockBoard board = attach(port);
