@@ -65,6 +65,7 @@ public final class Bench {
         Path javaHome;
         Path work = Path.of("/tmp/budayang-bench");
         int runs = 3;
+        int kills = 5;
         int clients = 50;
         int citizens = 50;
         int duration = 20;
@@ -85,7 +86,8 @@ public final class Bench {
     }
 
     /** What --only chooses from, in the order the run goes through them. */
-    static final List<String> PHASES = List.of("start", "menu", "static", "cases", "mixed", "deploy", "locker", "lockpty");
+    static final List<String> PHASES = List.of("start", "restart", "menu", "static", "cases", "mixed", "deploy", "locker",
+            "lockpty");
 
     static String usage() {
         return """
@@ -97,6 +99,7 @@ public final class Bench {
                   --java-home DIR       Java 17 used to run Karaf (default: this JVM if it is 17)
                   --work DIR            where the distributions are unpacked (default /tmp/budayang-bench)
                   --runs N              cold starts per distribution, alternating (default 3; 0 skips)
+                  --kills N             restarts after kill -9 in the restart phase (default 5; 0 skips)
                   --clients N           concurrent clients of the load test (default 50)
                   --citizens N          concurrent citizens submitting cases, one terminal each (default 50)
                   --duration S          measured seconds per load test (default 20; 0 skips the load test)
@@ -150,6 +153,7 @@ public final class Bench {
                 case "--java-home" -> o.javaHome = Path.of(v);
                 case "--work" -> o.work = Path.of(v);
                 case "--runs" -> o.runs = Integer.parseInt(v);
+                case "--kills" -> o.kills = Integer.parseInt(v);
                 case "--clients" -> o.clients = Integer.parseInt(v);
                 case "--citizens" -> o.citizens = Integer.parseInt(v);
                 case "--only" -> o.only = phases(v);
@@ -245,6 +249,10 @@ public final class Bench {
 
     static final List<StartResult> budayangStarts = new ArrayList<>();
     static final List<StartResult> vanillaStarts = new ArrayList<>();
+    /** The start-up timeline of each Budayang cold start, read off its karaf.log. */
+    static final List<Timeline> timelines = new ArrayList<>();
+    /** Restarts after kill -9: time from the new process to the API ready (health 200) and the first menu 200. */
+    static final List<long[]> restarts = new ArrayList<>();
     static final List<LoadResult> loads = new ArrayList<>();
     /** The write phases, in the order they ran: submissions alone, menu right after, mixed. */
     static final List<LoadResult> writes = new ArrayList<>();
@@ -307,6 +315,11 @@ public final class Bench {
             }
         }
 
+        // 1b. Restart after kill -9, on an instance of its own.
+        if (o.has("restart") && o.kills > 0) {
+            restartAfterKill(o, java17, runDir);
+        }
+
         // 2.-4. One more fresh Budayang for load, writes, hot deploy and memory.
         boolean anyLoad = o.duration > 0 && Stream.of("menu", "static", "cases", "mixed").anyMatch(o::has);
         if (anyLoad || o.deployRounds > 0 && o.has("deploy")) {
@@ -342,8 +355,16 @@ public final class Bench {
             if (!budayang) {
                 prepareVanilla(k.home, o.m2);
             }
+            long launched = System.currentTimeMillis();
             StartResult r = k.start(java17, budayang, o.startTimeout);
-            String what = budayang ? "Budayang" : "vanilla Karaf 4.4.10 + http";
+            String what = budayang ? "Budayang" : "vanilla Karaf 4.4.10 + scr, http, http-whiteboard";
+            if (budayang && r.ok) {
+                Timeline t = Timeline.read(k.log(), launched, r.readyMs);
+                timelines.add(t);
+                for (String l : t.summary()) {
+                    line("  " + l);
+                }
+            }
             if (r.ok) {
                 line(String.format(Locale.ROOT, "cold start %d %-28s first HTTP answer %6d ms%s, RSS %d MB", run, what,
                         r.httpMs, budayang ? String.format(Locale.ROOT, ", first menu 200 %6d ms", r.readyMs) : "",
@@ -366,8 +387,150 @@ public final class Bench {
     }
 
     /**
-     * Vanilla Karaf gets the http feature at boot, so it ends up serving Jetty on 8181 like
-     * Budayang does. Its system/ folder does not hold the Pax Web bundles, so it resolves them
+     * Where a start's time goes, read off karaf.log: Karaf's phases (the features service logs
+     * each), the platform's own markers, and how long each bundle's start took (its line in
+     * "Starting bundles:" to the next one: the bundle's activator and the components DS
+     * activates on that thread). Times are ms since the process was launched.
+     */
+    record Timeline(Map<String, Long> phases, Map<String, Long> bundles) {
+        static final Pattern LINE = Pattern.compile(
+                "^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[,.]\\d{3}) \\| \\w+\\s*\\| ([^|]*)\\| ([^|]*)\\| ([^|]*)\\| ?(.*)$");
+        static final Pattern BUNDLE = Pattern.compile("^  (\\S+)/\\S+$");
+        static final Pattern STORE = Pattern.compile("^Database .* in (\\d+) ms$");
+
+        static Timeline read(Path log, long launchedEpochMs, long readyMs) {
+            Map<String, Long> phases = new LinkedHashMap<>();
+            Map<String, Long> bundles = new LinkedHashMap<>();
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            } catch (IOException | UncheckedIOException e) {
+                return new Timeline(phases, bundles);
+            }
+            String open = null;
+            long openAt = 0;
+            boolean starting = false;
+            for (String l : lines) {
+                Matcher m = LINE.matcher(l);
+                if (!m.matches()) {
+                    continue;
+                }
+                long at = java.time.LocalDateTime.parse(m.group(1).replace(',', '.')).atZone(java.time.ZoneId.systemDefault())
+                        .toInstant().toEpochMilli() - launchedEpochMs;
+                String logger = m.group(3).trim();
+                String msg = m.group(5);
+                phases.putIfAbsent("logging up (first log line)", at);
+                if (logger.equals("FeaturesServiceImpl")) {
+                    if (msg.startsWith("Adding features:")) {
+                        phases.putIfAbsent("boot features: resolution begins", at);
+                    } else if (msg.startsWith("Changes to perform:")) {
+                        phases.putIfAbsent("boot features: resolved", at);
+                    } else if (msg.startsWith("Starting bundles:")) {
+                        phases.putIfAbsent("boot features: installed, starting bundles", at);
+                        starting = true;
+                    } else if (starting && BUNDLE.matcher(msg).matches()) {
+                        if (open != null) {
+                            bundles.merge(open, at - openAt, Long::sum);
+                        }
+                        Matcher b = BUNDLE.matcher(msg);
+                        b.matches();
+                        open = b.group(1);
+                        openAt = at;
+                    } else if (msg.equals("Done.") && starting) {
+                        if (open != null) {
+                            bundles.merge(open, at - openAt, Long::sum);
+                            open = null;
+                        }
+                        phases.putIfAbsent("boot features: every bundle started", at);
+                        starting = false;
+                    }
+                } else if (logger.equals("DataSourceProvider")) {
+                    Matcher st = STORE.matcher(msg);
+                    if (st.matches()) {
+                        phases.putIfAbsent("database open and migrated (took " + st.group(1) + " ms on its own thread)", at);
+                    }
+                } else if (logger.equals("ModuleExtender") && msg.startsWith("Module ") && msg.contains(" loaded from bundle")) {
+                    phases.put("last department module loaded", at);
+                } else if (logger.equals("HttpServiceEnabled") && msg.contains("name='budayang-api'") && msg.startsWith("Registering")) {
+                    phases.putIfAbsent("API servlet registered", at);
+                } else if (logger.equals("StartupGate") && msg.startsWith("The hall is ready")) {
+                    phases.putIfAbsent("start-up gate: ready", at);
+                }
+            }
+            phases.put("first menu 200 (the benchmark's poll)", readyMs);
+            return new Timeline(phases, bundles);
+        }
+
+        List<String> summary() {
+            List<String> out = new ArrayList<>();
+            phases.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                    .forEach(e -> out.add(String.format(Locale.ROOT, "%7d ms  %s", e.getValue(), e.getKey())));
+            String slow = bundles.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                    .map(e -> e.getKey() + " " + e.getValue() + " ms").reduce((a, b) -> a + ", " + b).orElse("–");
+            out.add("slowest bundle starts: " + slow);
+            return out;
+        }
+    }
+
+    // ---- 1b. restart after kill -9 -------------------------------------------------------------
+
+    /**
+     * Starts a fresh Budayang, waits for its menu, then kills the JVM with SIGKILL (no shutdown
+     * hook, Derby not closed: a power cut or an OOM kill) and starts the same instance again,
+     * timing until the API is ready (GET /api/v1/health 200) and the first menu 200.
+     */
+    static void restartAfterKill(Options o, Path java17, Path runDir) {
+        Karaf k = null;
+        try {
+            k = unpack(o, o.distro, runDir.resolve("restart"), true);
+            StartResult first = k.start(java17, true, o.startTimeout);
+            if (!first.ok) {
+                problem("restart phase: the first start failed: " + first.note);
+                return;
+            }
+            for (int i = 1; i <= o.kills; i++) {
+                sleep(2_000); // let background work (SMS sender, device probes) run as in a live hall
+                ProcessHandle jvm = k.jvm;
+                if (jvm == null) {
+                    problem("restart phase: no Karaf JVM to kill");
+                    return;
+                }
+                jvm.destroyForcibly();
+                jvm.onExit().get(30, TimeUnit.SECONDS);
+                k.process.waitFor(30, TimeUnit.SECONDS);
+                long t0 = System.nanoTime();
+                long launched = System.currentTimeMillis();
+                Files.move(k.log(), k.log().resolveSibling("karaf-before-kill-" + i + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                StartResult r = k.start(java17, true, o.startTimeout);
+                if (!r.ok) {
+                    problem("restart " + i + " after kill -9 failed: " + r.note);
+                    restarts.add(new long[] { -1, -1 });
+                    continue;
+                }
+                Timeline t = Timeline.read(k.log(), launched, r.readyMs);
+                long health = t.phases().getOrDefault("start-up gate: ready", -1L);
+                restarts.add(new long[] { health, r.readyMs });
+                line(String.format(Locale.ROOT, "restart %d after kill -9: API ready (gate) %d ms, first menu 200 %d ms", i, health,
+                        r.readyMs));
+                for (String l : t.summary()) {
+                    line("  " + l);
+                }
+                if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) > 60_000) {
+                    line("  (slow restart: its log is kept as " + k.log() + ")");
+                }
+            }
+        } catch (Exception e) {
+            problem("restart phase failed: " + e);
+        } finally {
+            if (k != null) {
+                k.stopAndClean(o.keep);
+            }
+        }
+    }
+
+    /**
+     * Vanilla Karaf gets the scr, http and http-whiteboard features at boot, so it ends up
+     * serving Jetty on 8181 with Declarative Services like Budayang does. Its system/ folder does not hold the Pax Web bundles, so it resolves them
      * from the local Maven repository only: no remote repository, the run stays off the network.
      */
     static void prepareVanilla(Path home, Path m2) throws IOException {
@@ -389,11 +552,12 @@ public final class Bench {
             last++;
         }
         String end = lines.get(last).stripTrailing();
+        // The platform's own base: Declarative Services and the HTTP whiteboard on Jetty.
         if (end.endsWith("=")) {
-            lines.set(last, end + " http");
+            lines.set(last, end + " scr, http, http-whiteboard");
         } else {
             lines.set(last, end + ", \\");
-            lines.add(last + 1, "    http");
+            lines.add(last + 1, "    scr, http, http-whiteboard");
         }
         Files.write(cfg, lines);
 
@@ -1297,9 +1461,9 @@ public final class Bench {
         if (!budayangStarts.isEmpty()) {
             b.append("### Cold start\n\n");
             b.append("Fresh unpack each time (empty `data/`), `bin/karaf server`, time from process start; polled every 20 ms. ")
-                    .append("Runs alternate Budayang / vanilla. Vanilla Karaf 4.4.10 has `http` added to `featuresBoot` ")
+                    .append("Runs alternate Budayang / vanilla. Vanilla Karaf 4.4.10 has `scr, http, http-whiteboard` added to `featuresBoot` ")
                     .append("and is ready at its first HTTP answer (a Jetty 404).\n\n");
-            b.append("| Run | Budayang: first menu 200 (ms) | Budayang: first HTTP answer (ms) | Vanilla + http: first HTTP answer (ms) | Budayang RSS (MB) | Vanilla RSS (MB) |\n");
+            b.append("| Run | Budayang: first menu 200 (ms) | Budayang: first HTTP answer (ms) | Vanilla + scr, http, http-whiteboard: first HTTP answer (ms) | Budayang RSS (MB) | Vanilla RSS (MB) |\n");
             b.append("|---|---:|---:|---:|---:|---:|\n");
             for (int i = 0; i < budayangStarts.size(); i++) {
                 StartResult bu = budayangStarts.get(i);
@@ -1319,6 +1483,45 @@ public final class Bench {
                     .append("; first HTTP answer only: ").append(ratio(bHttp, vHttp)).append("\n\n");
             line(String.format(Locale.ROOT, "cold start medians: Budayang menu 200 %s ms, vanilla HTTP %s ms, ratio %s", num(bReady),
                     num(vHttp), ratio(bReady, vHttp)));
+        }
+
+        if (!timelines.isEmpty()) {
+            b.append("### Where a cold start's time goes\n\n");
+            b.append("Read off each Budayang run's `karaf.log` (ms since the process was launched; median over the runs). ")
+                    .append("A bundle's start is the time from its line in the features service's \"Starting bundles:\" to the next ")
+                    .append("one: its activator and the components Declarative Services activates on that thread. The database ")
+                    .append("opens on a thread of its own beside them.\n\n| Step | ms since launch |\n|---|---:|\n");
+            Map<String, List<Long>> byPhase = new LinkedHashMap<>();
+            timelines.forEach(t -> t.phases().forEach((k, v) -> byPhase.computeIfAbsent(k.replaceAll(" \\(took \\d+ ms", " (took … ms"),
+                    x -> new ArrayList<>()).add(v)));
+            byPhase.entrySet().stream().sorted(Comparator.comparingLong(e -> median(e.getValue())))
+                    .forEach(e -> b.append("| ").append(e.getKey()).append(" | ").append(num(median(e.getValue()))).append(" |\n"));
+            Map<String, List<Long>> byBundle = new LinkedHashMap<>();
+            timelines.forEach(t -> t.bundles().forEach((k, v) -> byBundle.computeIfAbsent(k, x -> new ArrayList<>()).add(v)));
+            b.append("\nSlowest bundle starts (median ms): ");
+            b.append(byBundle.entrySet().stream().sorted(Comparator.comparingLong((Map.Entry<String, List<Long>> e) -> median(e.getValue()))
+                    .reversed()).limit(12).map(e -> "`" + e.getKey() + "` " + median(e.getValue())).reduce((x, y) -> x + ", " + y)
+                    .orElse("–"));
+            long all = byBundle.values().stream().mapToLong(v -> median(v)).sum();
+            b.append("; all ").append(byBundle.size()).append(" bundle starts together ").append(num(all)).append(" ms.\n\n");
+        }
+
+        if (!restarts.isEmpty()) {
+            b.append("### Restart after kill -9\n\n");
+            b.append("One instance: started fresh, then ").append(restarts.size()).append(" times killed with SIGKILL 2 s after it ")
+                    .append("was ready (no shutdown, Derby not closed) and started again; time from the new process to the start-up ")
+                    .append("gate's \"ready\" (health 200) and to the first menu 200. No load on it meanwhile.\n\n");
+            b.append("| Restart | API ready (ms) | first menu 200 (ms) |\n|---|---:|---:|\n");
+            for (int i = 0; i < restarts.size(); i++) {
+                b.append("| ").append(i + 1).append(" | ").append(num(restarts.get(i)[0])).append(" | ").append(num(restarts.get(i)[1]))
+                        .append(" |\n");
+            }
+            List<Long> ready = restarts.stream().filter(r -> r[1] >= 0).map(r -> r[1]).toList();
+            b.append("| **median** | ").append(num(median(restarts.stream().filter(r -> r[0] >= 0).map(r -> r[0]).toList())))
+                    .append(" | **").append(num(median(ready))).append("** |\n");
+            b.append("\nMax first menu 200 after a kill: ").append(ready.stream().mapToLong(Long::longValue).max().orElse(-1))
+                    .append(" ms.\n\n");
+            line("restart after kill -9: median first menu 200 " + num(median(ready)) + " ms");
         }
 
         if (!loads.isEmpty()) {

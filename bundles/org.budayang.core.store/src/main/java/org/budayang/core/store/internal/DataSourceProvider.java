@@ -37,39 +37,62 @@ public final class DataSourceProvider {
     static final String MIGRATIONS = "classpath:org/budayang/core/store/migration";
     private static final Logger LOG = LoggerFactory.getLogger(DataSourceProvider.class);
 
-    private final ServiceRegistration<DataSource> registration;
     private final String derbyUrl;
+    private final Thread opener;
+    private volatile ServiceRegistration<DataSource> registration;
+    private volatile boolean closing;
 
     @Activate
     public DataSourceProvider(BundleContext context, StoreConfig config,
             @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
             DataSourceFactory factory) throws SQLException {
         String url = config.url().isBlank() ? defaultUrl() : config.url().trim();
-        DataSource ds;
         if (url.startsWith("jdbc:derby:")) {
             derbyUrl = url;
-            ds = derby(url, config);
         } else {
             derbyUrl = null;
             if (factory == null) {
                 throw new SQLException("No DataSourceFactory for " + url
                         + ": install the JDBC driver's OSGi bundle and set dataSourceFactory.target");
             }
-            Properties p = new Properties();
-            p.put(DataSourceFactory.JDBC_URL, url);
-            if (!config.user().isEmpty()) {
-                p.put(DataSourceFactory.JDBC_USER, config.user());
-                p.put(DataSourceFactory.JDBC_PASSWORD, config.password());
-            }
-            ds = factory.createDataSource(p);
         }
-        MigrateResult result = migrate(ds);
-        LOG.info("Database {} at schema version {} ({} migrations applied now)", redact(url),
-                result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
-                result.migrationsExecuted);
-        Hashtable<String, Object> props = new Hashtable<>();
-        props.put("budayang.store", "main");
-        registration = context.registerService(DataSource.class, ds, props);
+        // Opening and migrating is the longest single step of a start (a first boot creates the
+        // database): it runs beside the rest of the boot instead of holding up the framework's
+        // start thread. Nothing sees the DataSource before the schema is migrated; consumers
+        // wait for the service, and the API answers 503 starting until they are up.
+        opener = new Thread(() -> open(context, url, config, factory), "budayang-store-open");
+        opener.start();
+    }
+
+    private void open(BundleContext context, String url, StoreConfig config, DataSourceFactory factory) {
+        long t0 = System.nanoTime();
+        try {
+            DataSource ds;
+            if (derbyUrl != null) {
+                ds = derby(url, config);
+            } else {
+                Properties p = new Properties();
+                p.put(DataSourceFactory.JDBC_URL, url);
+                if (!config.user().isEmpty()) {
+                    p.put(DataSourceFactory.JDBC_USER, config.user());
+                    p.put(DataSourceFactory.JDBC_PASSWORD, config.password());
+                }
+                ds = factory.createDataSource(p);
+            }
+            MigrateResult result = migrate(ds);
+            LOG.info("Database {} at schema version {} ({} migrations applied now) in {} ms", redact(url),
+                    result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+                    result.migrationsExecuted, (System.nanoTime() - t0) / 1_000_000L);
+            if (closing) {
+                return;
+            }
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put("budayang.store", "main");
+            registration = context.registerService(DataSource.class, ds, props);
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("The database {} could not be opened or migrated: nothing that needs it will start, and the API "
+                    + "answers 503 starting. Fix the cause and restart the bundle org.budayang.core.store", redact(url), e);
+        }
     }
 
     static MigrateResult migrate(DataSource ds) {
@@ -159,8 +182,18 @@ public final class DataSourceProvider {
     }
 
     @Deactivate
-    void deactivate() {
-        registration.unregister();
+    void deactivate() throws InterruptedException {
+        closing = true;
+        // A migration under way finishes first: Derby is shut down only once nobody writes to it.
+        opener.join();
+        ServiceRegistration<DataSource> r = registration;
+        if (r != null) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // The framework took it down with the bundle.
+            }
+        }
         if (derbyUrl != null) {
             // Shut the embedded database down cleanly so a restart of this bundle can reopen it.
             EmbeddedDataSource shutdown = new EmbeddedDataSource();
