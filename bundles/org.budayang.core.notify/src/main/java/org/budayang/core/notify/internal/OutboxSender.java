@@ -59,9 +59,9 @@ public final class OutboxSender {
         });
         long every = Math.max(10, config.poll_interval_ms());
         thread.scheduleWithFixedDelay(this::pass, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("SMS sender started on node {} (run {}): gateway '{}', up to {} attempts, back-off {}..{} ms, polling every {} ms",
-                holder.node(), holder.run(), gatewayName, settings.maxAttempts(), settings.backoff().base().toMillis(),
-                settings.backoff().max().toMillis(), every);
+        LOG.info("SMS sender started: gateway '{}', up to {} attempts, back-off {}..{} ms, polling every {} ms; node {}, run {}",
+                gatewayName, settings.maxAttempts(), settings.backoff().base().toMillis(), settings.backoff().max().toMillis(),
+                every, holder.node(), holder.run());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
