@@ -73,44 +73,46 @@ public class SmsCrashIT extends KillableDistribution {
         assertEquals(r.text(), 201, r.status());
         String number = r.json().path("number").asText();
 
-        // The paper goes in, the door shuts by itself, the staff's pickup SMS is enqueued and handed to the
-        // SMSC, which takes it and keeps the sender waiting for the answer: killed right then.
+        // The paper goes in, the door shuts by itself, the staff's pickup SMS is enqueued and handed
+        // to the SMSC, which takes its (first) submit_sm and keeps the sender waiting for the answer:
+        // killed right then, a moment after the claim, so its lease has all of its 60 s left.
         smsc.answerDelayMs = 20_000;
         r = json("POST", "/api/v1/cabinets/sms-c/dropoffs", "{\"case\": \"" + number + "\", \"size\": \"S\"}",
                 "Authorization", "Bearer " + token);
         assertEquals(r.text(), 201, r.status());
-        await("the SMS at the SMSC", 30_000, () -> smsc.received.size(), n -> n == 1);
+        await("the SMS at the SMSC", 30_000, () -> smsc.submits.get(), n -> n >= 1);
         kill();
         long killed = System.currentTimeMillis();
         smsc.answerDelayMs = 0;
-        TestSmsc.Received first = smsc.received.get(0);
-        assertEquals(STAFF_PHONE, first.destination());
-        assertTrue(first.text(), first.text().contains(number));
+        int whole = smsc.received.size(); // 1 if the text fits one submit_sm, 0 if its first part only came
 
         start();
         long up = System.currentTimeMillis();
-        await("the SMS sent again after the restart", LEASE_MS + 30_000, () -> smsc.received.size(), n -> n >= 2);
+        await("the SMS sent again after the restart", LEASE_MS + 30_000, () -> smsc.received.size(), n -> n > whole);
         long resent = System.currentTimeMillis();
         System.out.printf("SmsCrashIT: restart took %d ms; SMS sent again %d ms after the kill, %d ms after the API answered"
                 + " (lease %d ms)%n", up - killed, resent - killed, resent - up, LEASE_MS);
+        assertTrue("sent again " + (resent - killed) + " ms after the kill: well under the " + LEASE_MS + " ms lease",
+                resent - killed < LEASE_MS - 5_000);
         assertTrue("sent again " + (resent - up) + " ms after the node was up: it waited for its own lease",
                 resent - up < 5_000);
-        assertTrue("sent again " + (resent - killed) + " ms after the kill: well under the " + LEASE_MS + " ms lease",
-                resent - killed < LEASE_MS - 15_000);
 
-        // The documented at-least-once window: the SMSC got it twice (the same message, its same
-        // outbox reference), and no more than that; the outbox shows it sent on its second attempt.
-        TestSmsc.Received again = smsc.received.get(1);
-        assertEquals(first, again);
-        JsonNode sms = await("the outbox row sent", 10_000, () -> smsAbout(first.reference()),
+        TestSmsc.Received sms = smsc.received.get(smsc.received.size() - 1);
+        assertEquals(STAFF_PHONE, sms.destination());
+        assertTrue(sms.text(), sms.text().contains(number));
+        JsonNode row = await("the outbox row sent", 10_000, () -> smsAbout(sms.reference()),
                 e -> e != null && e.path("state").asText().equals("sent"));
-        assertEquals(2, sms.path("attempts").asInt());
+        assertEquals("the attempt the kill cut short, and the one after the restart", 2, row.path("attempts").asInt());
+        // The documented at-least-once window: the SMSC took the cut-short attempt's submit_sm too,
+        // and nothing more came (absence cannot be awaited: a few sender passes' grace).
         Thread.sleep(1500);
-        assertEquals("sent twice, not more", 2, smsc.received.size());
+        assertEquals("one submit_sm of the attempt cut short, then the whole message once", sms.parts() + 1,
+                smsc.submits.get());
+        assertEquals(whole + 1, smsc.received.size());
         String log = log();
         assertTrue("the restart says what it took back", log.contains("were being sent when this node stopped"));
-        assertTrue("the node id is the same in both runs", log.contains("node " + Files.readString(
-                home.resolve("data/budayang/node.id")).strip() + ", run "));
+        assertTrue("the node id is the same in both runs", count(log, "node " + Files.readString(
+                home.resolve("data/budayang/node.id")).strip() + ", run ") >= 2);
         assertTrue("no full number in the log", !log.contains(STAFF_PHONE));
     }
 
