@@ -116,6 +116,7 @@ public final class SmsKillBench {
         node.configure(smsc.port);
         Random random = new Random(seed);
         List<Cycle> cycles = new ArrayList<>();
+        boolean completed = false;
         try {
             long t = System.currentTimeMillis();
             node.start();
@@ -128,8 +129,17 @@ public final class SmsKillBench {
             for (int k = 1; k <= kills; k++) {
                 session = node.citizen();
                 int before = smsc.deliveries.size();
+                int refused = 0;
                 for (String c : cases) {
-                    node.dropoff(session, c);
+                    try {
+                        node.dropoff(session, c);
+                    } catch (IOException e) {
+                        refused++;
+                        System.out.println("  drop-off refused, this cycle goes on without it: " + e.getMessage());
+                    }
+                }
+                if (refused == cases.size()) {
+                    throw new IOException("every drop-off of cycle " + k + " was refused");
                 }
                 await(30_000, () -> smsc.deliveries.size() > before);
                 int wait = random.nextInt(spread + 1);
@@ -173,13 +183,16 @@ public final class SmsKillBench {
                         + "delivered twice: %d (kill -> second copy, ms: %s)%n", k, wait, c.atKill, burst, c.restartMs, c.takenBack,
                         c.recoveryMs, c.afterUpMs, c.duplicates, c.duplicateRecoveryMs);
             }
+            completed = true;
         } finally {
             node.kill();
             smsc.close();
-            if (!keep) {
+            if (!keep && completed) {
                 try (Stream<Path> s = Files.walk(dir)) {
                     s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
+            } else {
+                System.out.println("instance kept in " + dir);
             }
         }
         report(cycles, smsc, load);
