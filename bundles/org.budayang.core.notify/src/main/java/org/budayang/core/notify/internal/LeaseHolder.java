@@ -16,7 +16,6 @@ import java.util.UUID;
  * its send), is waited out.
  */
 record LeaseHolder(String node, String run) {
-    static final String NODE_PROPERTY = "budayang.node.id";
     static final int MAX = 64;
 
     LeaseHolder {
@@ -25,22 +24,16 @@ record LeaseHolder(String node, String run) {
         }
     }
 
-    /** This node and process: {@code budayang.node.id} if set, else the id kept in {@code ${karaf.data}/budayang/node.id}. */
-    static LeaseHolder current() throws IOException {
-        return new LeaseHolder(nodeId(System.getProperty(NODE_PROPERTY),
-                Path.of(System.getProperty("karaf.data", "data"), "budayang", "node.id")), thisRun());
-    }
-
     /**
      * The configured id, or the one in {@code file}, made (a random UUID) on first start. The
      * file lives in the node's data folder, so a copy of that folder (a cloned machine) copies
-     * the id too: delete the file on the copy, or set the property.
+     * the id too: delete the file on the copy, or configure one.
      */
     static String nodeId(String configured, Path file) throws IOException {
         if (configured != null && !configured.isBlank()) {
             String id = configured.strip();
             if (id.length() > MAX) {
-                throw new IllegalArgumentException(NODE_PROPERTY + " has more than " + MAX + " characters");
+                throw new IllegalArgumentException("node.id has more than " + MAX + " characters");
             }
             return id;
         }

@@ -1,6 +1,5 @@
 package org.budayang.core.notify.internal;
 
-import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,13 +43,13 @@ public final class OutboxSender {
     private volatile boolean warnedFailure;
 
     @Activate
-    public OutboxSender(@Reference(target = "(budayang.store=main)") DataSource db, NotifyConfig config) throws IOException {
+    public OutboxSender(@Reference(target = "(budayang.store=main)") DataSource db, @Reference NodeId node, NotifyConfig config) {
         this.gatewayName = config.gateway().trim();
         Dispatcher.Settings settings = new Dispatcher.Settings(Math.max(1, config.maxAttempts()),
                 new Backoff(Duration.ofMillis(Math.max(1, config.backoff_base_ms())),
                         Duration.ofMillis(Math.max(Math.max(1, config.backoff_base_ms()), config.backoff_max_ms()))),
                 Duration.ofSeconds(Math.max(1, config.lease_seconds())), BATCH);
-        LeaseHolder holder = LeaseHolder.current();
+        LeaseHolder holder = new LeaseHolder(node.value(), LeaseHolder.thisRun());
         this.dispatcher = new Dispatcher(new OutboxTable(db), settings, Clock.systemUTC(), holder);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "budayang-sms-sender");

@@ -1,5 +1,5 @@
--- Who holds an outbox message's lease (core.notify): the node (its stable id, etc/system.properties
--- budayang.node.id or data/budayang/node.id) and the run of that node (one JVM process). A node
+-- Who holds an outbox message's lease (core.notify): the node (its stable id: node.id in
+-- etc/org.budayang.node.cfg, or data/budayang/node.id) and the run of that node (one JVM process). A node
 -- that starts again takes back at once what its previous run was sending, instead of waiting out
 -- the lease; another node's lease is still waited out. NULL on rows claimed before this migration
 -- (their lease is waited out, as before).
