@@ -179,7 +179,7 @@ public final class SmsKillBench {
                     }
                 }
                 System.out.printf("kill %2d: %4d ms after the first SMS of the burst; %d of %d at the SMSC before the kill; "
-                        + "restart %5d ms; taken back %s; sent again after the kill (ms) %s; after the node was up (ms) %s; "
+                        + "restart %5d ms; taken back %s; sent again after the kill (ms) %s; after the cabinet was online (ms) %s; "
                         + "delivered twice: %d (kill -> second copy, ms: %s)%n", k, wait, c.atKill, burst, c.restartMs, c.takenBack,
                         c.recoveryMs, c.afterUpMs, c.duplicates, c.duplicateRecoveryMs);
             }
@@ -236,12 +236,12 @@ public final class SmsKillBench {
                 cycles.size(), cycles.isEmpty() ? 0.0 : (double) dup / cycles.size(),
                 perRef.values().stream().allMatch(n -> n <= 2));
         System.out.printf(Locale.ROOT, "- caught mid-send and taken back by the restarted node: %d; kill -> sent again: median %s ms,"
-                + " max %s ms; node up -> sent again: median %s ms, max %s ms%n", caught, median(rec), max(rec), median(afterUp),
-                max(afterUp));
+                + " max %s ms; cabinet online -> sent again: median %s ms, max %s ms (negative: before)%n", caught, median(rec),
+                max(rec), median(afterUp), max(afterUp));
         List<Long> dupRec = cycles.stream().flatMap(c -> c.duplicateRecoveryMs.stream()).sorted().toList();
         System.out.printf(Locale.ROOT, "- kill -> second copy of a message delivered twice: median %s ms, max %s ms%n",
                 median(dupRec), max(dupRec));
-        System.out.printf(Locale.ROOT, "- restart (kill -> HTTP API with all departments): median %s ms, max %s ms%n",
+        System.out.printf(Locale.ROOT, "- restart (kill -> the cabinet online again, every device attached): median %s ms, max %s ms%n",
                 median(restarts), max(restarts));
     }
 

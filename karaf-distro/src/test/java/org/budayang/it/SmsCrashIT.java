@@ -80,8 +80,8 @@ public class SmsCrashIT extends KillableDistribution {
         smsc.answerDelayMs = 20_000;
         dropoff(token, number);
         await("the SMS at the SMSC", 30_000, () -> smsc.submits.get(), n -> n > submitsBefore);
-        kill();
         long killed = System.currentTimeMillis();
+        kill();
         smsc.answerDelayMs = 0;
         int whole = smsc.received.size(); // 2 if the text fits one submit_sm, 1 if its first part only came
 
