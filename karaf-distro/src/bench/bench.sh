@@ -11,6 +11,9 @@
 # lockpty (one lock-open command over a socat pty; needs socat). Locker phases only:
 #   bash karaf-distro/src/bench/bench.sh --only locker,lockpty
 #
+# SMS outbox under kill -9 (duplicates per kill, recovery delay) is a program of its own:
+#   java karaf-distro/src/bench/SmsKillBench.java --kills 20 [--port-shift N]   (see docs/BENCHMARKS.md)
+#
 # Needs the distribution built first (./run, or mvn -DskipTests install), and the ports of a
 # default Karaf free (8181, 8101, 1099, 44444): stop any ./run demo hall before. The machine should
 # be otherwise idle; a build running beside it takes the same cores.

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message is sent at most once as long as senders finish what they claim. The one window
  * for a second send: a sender that stops (crash, kill) after the gateway took the message but
- * before {@code SENT} is recorded; the message is claimed again once its lease expires and sent
- * again. The same holds for a gateway that accepted a message but whose answer was lost
+ * before {@code SENT} is recorded; the message is claimed again and sent again: by this node
+ * right after it starts again (it takes back its own leases of an earlier run), by another node
+ * once the lease expires. The same holds for a gateway that accepted a message but whose answer was lost
  * (timeout): the outcome is unknown, so it is retried.
  */
 final class Dispatcher {
@@ -37,11 +38,15 @@ final class Dispatcher {
     private final OutboxTable table;
     private final Settings settings;
     private final Clock clock;
+    private final LeaseHolder holder;
+    /** Whether this node's leases from its previous run have been taken back (once, at start). */
+    private boolean tookBack;
 
-    Dispatcher(OutboxTable table, Settings settings, Clock clock) {
+    Dispatcher(OutboxTable table, Settings settings, Clock clock, LeaseHolder holder) {
         this.table = table;
         this.settings = settings;
         this.clock = clock;
+        this.holder = holder;
     }
 
     /**
@@ -50,6 +55,16 @@ final class Dispatcher {
      * @return how many messages were sent
      */
     int pass(SmsGateway gateway, String gatewayName, BooleanSupplier stop) throws SQLException {
+        if (!tookBack) {
+            // Before the first claim of this run: whatever this node was sending when its last
+            // run died is due now. Another node's lease is still waited out (it may be sending).
+            List<Long> taken = table.takeBackOwn(holder, clock.instant());
+            tookBack = true;
+            if (!taken.isEmpty()) {
+                LOG.warn("Outbox message(s) {} were being sent when this node stopped: sending them again now; "
+                        + "any the gateway had already taken reach their recipient twice", taken);
+            }
+        }
         int abandoned = table.abandon(clock.instant(), settings.maxAttempts());
         if (abandoned > 0) {
             LOG.warn("{} outbox message(s) marked FAILED: no attempts left", abandoned);
@@ -61,7 +76,7 @@ final class Dispatcher {
                 break;
             }
             Instant now = clock.instant();
-            Optional<OutboxTable.Claim> claim = table.claim(id, now, now.plus(settings.lease()), settings.maxAttempts());
+            Optional<OutboxTable.Claim> claim = table.claim(id, now, now.plus(settings.lease()), settings.maxAttempts(), holder);
             if (claim.isEmpty()) {
                 continue;
             }

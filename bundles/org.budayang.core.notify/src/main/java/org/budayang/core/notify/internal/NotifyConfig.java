@@ -22,7 +22,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "leaves after its transaction committed)")
     long poll_interval_ms() default 250;
 
-    @AttributeDefinition(description = "How long one send attempt owns a message, in seconds. A sender that stops "
-            + "mid-send leaves the message to be sent again after this; must exceed the gateway's longest send")
+    @AttributeDefinition(description = "How long one send attempt owns a message, in seconds; must exceed the gateway's "
+            + "longest send. A node killed mid-send sends the message again as soon as it is back; another node on the "
+            + "same database waits this long")
     int lease_seconds() default 60;
 }

@@ -43,13 +43,14 @@ public final class OutboxSender {
     private volatile boolean warnedFailure;
 
     @Activate
-    public OutboxSender(@Reference(target = "(budayang.store=main)") DataSource db, NotifyConfig config) {
+    public OutboxSender(@Reference(target = "(budayang.store=main)") DataSource db, @Reference NodeId node, NotifyConfig config) {
         this.gatewayName = config.gateway().trim();
         Dispatcher.Settings settings = new Dispatcher.Settings(Math.max(1, config.maxAttempts()),
                 new Backoff(Duration.ofMillis(Math.max(1, config.backoff_base_ms())),
                         Duration.ofMillis(Math.max(Math.max(1, config.backoff_base_ms()), config.backoff_max_ms()))),
                 Duration.ofSeconds(Math.max(1, config.lease_seconds())), BATCH);
-        this.dispatcher = new Dispatcher(new OutboxTable(db), settings, Clock.systemUTC());
+        LeaseHolder holder = new LeaseHolder(node.value(), LeaseHolder.thisRun());
+        this.dispatcher = new Dispatcher(new OutboxTable(db), settings, Clock.systemUTC(), holder);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "budayang-sms-sender");
             t.setDaemon(true);
@@ -57,8 +58,9 @@ public final class OutboxSender {
         });
         long every = Math.max(10, config.poll_interval_ms());
         thread.scheduleWithFixedDelay(this::pass, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("SMS sender started: gateway '{}', up to {} attempts, back-off {}..{} ms, polling every {} ms", gatewayName,
-                settings.maxAttempts(), settings.backoff().base().toMillis(), settings.backoff().max().toMillis(), every);
+        LOG.info("SMS sender started: gateway '{}', up to {} attempts, back-off {}..{} ms, polling every {} ms; node {}, run {}",
+                gatewayName, settings.maxAttempts(), settings.backoff().base().toMillis(), settings.backoff().max().toMillis(),
+                every, holder.node(), holder.run());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -116,11 +116,12 @@ final class OutboxTable {
      * Takes the message for one attempt if it is due (or its last sender's lease expired) and
      * has attempts left; empty if someone else holds it, it was sent, or it is not due.
      */
-    Optional<Claim> claim(long id, Instant now, Instant leaseUntil, int maxAttempts) throws SQLException {
+    Optional<Claim> claim(long id, Instant now, Instant leaseUntil, int maxAttempts, LeaseHolder holder) throws SQLException {
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE sms_outbox SET state = ?, attempts = attempts + 1, "
-                    + "next_attempt_at = ? WHERE id = ? AND state IN (?, ?) AND next_attempt_at <= ? AND attempts < ?")) {
-                bind(ps, SENDING, ts(leaseUntil), id, PENDING, SENDING, ts(now), maxAttempts);
+                    + "next_attempt_at = ?, lease_node = ?, lease_run = ? WHERE id = ? AND state IN (?, ?) "
+                    + "AND next_attempt_at <= ? AND attempts < ?")) {
+                bind(ps, SENDING, ts(leaseUntil), holder.node(), holder.run(), id, PENDING, SENDING, ts(now), maxAttempts);
                 if (ps.executeUpdate() != 1) {
                     return Optional.empty();
                 }
@@ -133,6 +134,29 @@ final class OutboxTable {
                 }
             }
         }
+    }
+
+    /**
+     * Ends at once the leases that {@code holder}'s node took in an earlier run (a previous
+     * process of this node, dead since: one node id runs in one process at a time), so those
+     * messages are due now instead of when their lease runs out. Leases of other nodes, of this
+     * run, and of unknown holders (rows claimed before holders were recorded) are left to run
+     * out. Returns the ids taken back. Found without waiting for open transactions and changed
+     * one by one, as in {@link #abandon}.
+     */
+    List<Long> takeBackOwn(LeaseHolder holder, Instant now) throws SQLException {
+        List<Long> ids = uncommittedRead("SELECT id FROM sms_outbox WHERE state = ? AND lease_node = ? AND lease_run <> ? "
+                + "AND next_attempt_at > ? ORDER BY id", 1000, SENDING, holder.node(), holder.run(), ts(now));
+        List<Long> taken = new ArrayList<>();
+        for (long id : ids) {
+            if (update("UPDATE sms_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = ? "
+                    + "AND lease_node = ? AND lease_run <> ? AND next_attempt_at > ?", ts(now),
+                    "taken back after a restart: this node stopped during the send, its outcome is unknown", id, SENDING,
+                    holder.node(), holder.run(), ts(now)) == 1) {
+                taken.add(id);
+            }
+        }
+        return taken;
     }
 
     /** Records the delivery; false if this attempt no longer owns the message. */

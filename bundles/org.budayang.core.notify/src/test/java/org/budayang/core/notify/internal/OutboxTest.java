@@ -34,6 +34,10 @@ import org.junit.Test;
 public class OutboxTest {
     static final Sms CODE = new Sms("13812345678", "取件码 482913", "locker.pickup");
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+    /** The node under test, in this run; its previous run (a process since killed); another node on the same database. */
+    static final LeaseHolder ME = new LeaseHolder("node-a", "4711@1700000000000");
+    static final LeaseHolder MY_LAST_RUN = new LeaseHolder("node-a", "4242@1690000000000");
+    static final LeaseHolder OTHER_NODE = new LeaseHolder("node-b", "4711@1700000000000");
 
     /** A clock the test moves by hand. */
     static final class ManualClock extends Clock {
@@ -94,7 +98,7 @@ public class OutboxTest {
 
     Dispatcher dispatcher(int maxAttempts) {
         return new Dispatcher(table, new Dispatcher.Settings(maxAttempts,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofSeconds(60), 100), clock);
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), Duration.ofSeconds(60), 100), clock, ME);
     }
 
     long enqueueCommitted(Sms sms) throws Exception {
@@ -233,10 +237,10 @@ public class OutboxTest {
     }
 
     @Test
-    public void aSenderThatStoppedMidSendIsReplacedOnlyWhenItsLeaseEnds() throws Exception {
+    public void anotherNodesSenderThatStoppedMidSendIsReplacedOnlyWhenItsLeaseEnds() throws Exception {
         long id = enqueueAtClock(CODE);
-        // A sender claimed it and died before recording anything (the at-least-once window).
-        assertTrue(table.claim(id, T0, T0.plusSeconds(60), 5).isPresent());
+        // A sender on another node claimed it and died before recording anything (the at-least-once window).
+        assertTrue(table.claim(id, T0, T0.plusSeconds(60), 5, OTHER_NODE).isPresent());
         assertEquals("SENDING", entry(id).state());
 
         clock.advance(Duration.ofSeconds(59));
@@ -253,9 +257,9 @@ public class OutboxTest {
     @Test
     public void theLateOutcomeOfAnExpiredLeaseIsRefused() throws Exception {
         long id = enqueueAtClock(CODE);
-        OutboxTable.Claim first = table.claim(id, T0, T0.plusSeconds(60), 5).orElseThrow();
-        assertFalse("held", table.claim(id, T0.plusSeconds(30), T0.plusSeconds(90), 5).isPresent());
-        OutboxTable.Claim second = table.claim(id, T0.plusSeconds(61), T0.plusSeconds(121), 5).orElseThrow();
+        OutboxTable.Claim first = table.claim(id, T0, T0.plusSeconds(60), 5, OTHER_NODE).orElseThrow();
+        assertFalse("held", table.claim(id, T0.plusSeconds(30), T0.plusSeconds(90), 5, ME).isPresent());
+        OutboxTable.Claim second = table.claim(id, T0.plusSeconds(61), T0.plusSeconds(121), 5, ME).orElseThrow();
         assertEquals(1, first.attempt());
         assertEquals(2, second.attempt());
 
@@ -271,7 +275,7 @@ public class OutboxTest {
     @Test
     public void aCrashDuringTheLastAllowedAttemptEndsFailedNotResent() throws Exception {
         long id = enqueueAtClock(CODE);
-        table.claim(id, T0, T0.plusSeconds(60), 1).orElseThrow();
+        table.claim(id, T0, T0.plusSeconds(60), 1, OTHER_NODE).orElseThrow();
         clock.advance(Duration.ofSeconds(61));
         dispatcher(1).pass(gateway, "fake", () -> false);
         OutboxEntry e = entry(id);
@@ -351,7 +355,7 @@ public class OutboxTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<?>> runs = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
-            Dispatcher d = new Dispatcher(table, s, Clock.systemUTC());
+            Dispatcher d = new Dispatcher(table, s, Clock.systemUTC(), new LeaseHolder("node-" + t, "run"));
             runs.add(pool.submit(() -> {
                 long until = System.currentTimeMillis() + 20_000;
                 while (System.currentTimeMillis() < until && count.size() < ids.size()) {
@@ -367,5 +371,77 @@ public class OutboxTest {
         assertEquals(ids.size(), count.size());
         count.forEach((id, n) -> assertEquals("message " + id, 1, n.get()));
         assertTrue(outbox.recent(100).stream().allMatch(e -> e.state().equals("SENT")));
+    }
+
+    // ---- after a restart: this node's own leases of its previous run --------------------------------
+
+    @Test
+    public void whatThisNodeWasSendingWhenItWasKilledGoesOutRightAfterItStartsAgainAnotherNodesLeaseIsWaitedOut()
+            throws Exception {
+        long mine = enqueueAtClock(new Sms("13800000001", "mine", "t"));
+        long theirs = enqueueAtClock(new Sms("13800000002", "theirs", "t"));
+        // Both were being sent at T0: one by this node's previous process (killed mid-send), one by another node.
+        table.claim(mine, T0, T0.plusSeconds(60), 5, MY_LAST_RUN).orElseThrow();
+        table.claim(theirs, T0, T0.plusSeconds(60), 5, OTHER_NODE).orElseThrow();
+
+        // This node is back two seconds later: its first pass sends its own message again at once.
+        clock.advance(Duration.ofSeconds(2));
+        dispatcher(5).pass(gateway, "fake", () -> false);
+        assertEquals("not 58 s later, when the lease would have ended", List.of(mine), gateway.sent);
+        OutboxEntry e = entry(mine);
+        assertEquals("SENT", e.state());
+        assertEquals("the attempt cut short counts", 2, e.attempts());
+        assertEquals("the other node may still be sending its message", "SENDING", entry(theirs).state());
+
+        clock.advance(Duration.ofSeconds(57));
+        dispatcher(5).pass(gateway, "fake", () -> false);
+        assertEquals(List.of(mine), gateway.sent);
+        clock.advance(Duration.ofSeconds(1));
+        dispatcher(5).pass(gateway, "fake", () -> false);
+        assertEquals("the other node's message once its lease ended", List.of(mine, theirs), gateway.sent);
+        assertEquals(2, entry(theirs).attempts());
+    }
+
+    @Test
+    public void aLeaseOfThisVeryProcessIsWaitedOut() throws Exception {
+        // A sender restarted inside the same JVM (a configuration change) whose predecessor may
+        // still be finishing its send: no second send before the lease ends.
+        long id = enqueueAtClock(CODE);
+        table.claim(id, T0, T0.plusSeconds(60), 5, ME).orElseThrow();
+        clock.advance(Duration.ofSeconds(2));
+        dispatcher(5).pass(gateway, "fake", () -> false);
+        assertEquals(0, gateway.calls.get());
+        assertEquals("SENDING", entry(id).state());
+        clock.advance(Duration.ofSeconds(58));
+        dispatcher(5).pass(gateway, "fake", () -> false);
+        assertEquals(List.of(id), gateway.sent);
+    }
+
+    @Test
+    public void aLeaseWithoutAKnownHolderIsWaitedOut() throws Exception {
+        // Claimed before holders were recorded (V10): nobody can tell whose it is.
+        long id = enqueueAtClock(CODE);
+        table.claim(id, T0, T0.plusSeconds(60), 5, MY_LAST_RUN).orElseThrow();
+        try (Connection c = db.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE sms_outbox SET lease_node = NULL, lease_run = NULL");
+        }
+        clock.advance(Duration.ofSeconds(2));
+        dispatcher(5).pass(gateway, "fake", () -> false);
+        assertEquals(0, gateway.calls.get());
+        clock.advance(Duration.ofSeconds(58));
+        dispatcher(5).pass(gateway, "fake", () -> false);
+        assertEquals(List.of(id), gateway.sent);
+    }
+
+    @Test
+    public void killedDuringItsLastAllowedAttemptItEndsFailedRightAfterTheRestartNotResent() throws Exception {
+        long id = enqueueAtClock(CODE);
+        table.claim(id, T0, T0.plusSeconds(60), 1, MY_LAST_RUN).orElseThrow();
+        clock.advance(Duration.ofSeconds(2));
+        dispatcher(1).pass(gateway, "fake", () -> false);
+        OutboxEntry e = entry(id);
+        assertEquals("FAILED", e.state());
+        assertTrue(e.lastError(), e.lastError().startsWith("outcome unknown"));
+        assertEquals(0, gateway.calls.get());
     }
 }

@@ -55,6 +55,8 @@ public final class TestSmsc implements ServerMessageReceiverListener {
     public final AtomicInteger submits = new AtomicInteger();
     /** A command status to refuse every submit_sm with; 0 accepts. */
     public volatile int refuseWith;
+    /** How long the answer to a submit_sm is held back after the message was taken (0: at once): a window to kill the sender in. */
+    public volatile long answerDelayMs;
     private final Map<String, String[]> partial = new ConcurrentHashMap<>();
     private final List<SMPPServerSession> sessions = new CopyOnWriteArrayList<>();
     private final String systemId;
@@ -154,6 +156,13 @@ public final class TestSmsc implements ServerMessageReceiverListener {
             if (java.util.Arrays.stream(parts).allMatch(java.util.Objects::nonNull)) {
                 partial.remove(key);
                 received.add(new Received(sm.getDestAddress(), String.join("", parts), reference, sm.getDataCoding(), total));
+            }
+        }
+        if (answerDelayMs > 0) {
+            try {
+                Thread.sleep(answerDelayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         try {
