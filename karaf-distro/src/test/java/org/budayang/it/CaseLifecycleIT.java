@@ -262,13 +262,7 @@ public class CaseLifecycleIT extends ItSupport {
         JsonNode d = asCitizen(zhang, "POST", "/api/v1/drafts",
                 "{\"item\": \"000183001005\", \"situation\": \"self\", \"form\": {\"phone\": \"13912345678\"}}").json();
         String url = d.path("phoneUrl").asText().replaceFirst("://[^/]+/", "://127.0.0.1:" + port() + "/");
-        java.nio.file.Path profile = java.nio.file.Files.createTempDirectory("chromium-profile");
-        Process p = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom", url)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("chromium finished", p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        String dom = chromium("--dump-dom", url);
         assertTrue(dom, dom.contains("退休提取"));
         assertTrue(dom, dom.contains("手机号码"));
         assertTrue(dom, dom.contains("收款银行卡号"));

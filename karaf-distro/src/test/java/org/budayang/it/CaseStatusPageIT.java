@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
@@ -70,6 +69,15 @@ public class CaseStatusPageIT extends ItSupport {
         Reply printed = asCitizen(citizen, "POST", "/api/v1/cases/" + number + "/receipt", null);
         assertEquals(printed.text(), 200, printed.status());
         return new String[] { number, printed.json().path("qr").asText() };
+    }
+
+    /** The receipt's QR address of a new case, or why there is none yet (while the API restarts). */
+    String receiptAddressOrWhyNot(String citizen) {
+        try {
+            return caseWithReceipt(citizen)[1];
+        } catch (AssertionError e) {
+            return "not yet: " + e.getMessage();
+        }
     }
 
     /** The path of an address, asked of this test's node (the shipped base is localhost:8181). */
@@ -168,14 +176,9 @@ public class CaseStatusPageIT extends ItSupport {
         p.put("public.base.url", "https://zwfw.example.gov.cn/");
         node.update(p);
         try {
-            String qr = await("the receipt with the new address", 30_000, () -> {
-                try {
-                    return caseWithReceipt(zhang)[1];
-                } catch (AssertionError e) {
-                    // 503 while the API servlet restarts; a 401 would be the session lost (and never pass).
-                    return "not yet: " + e.getMessage();
-                }
-            }, a -> a.startsWith("https://"));
+            // 503 while the API servlet restarts; a 401 would be the session lost (and never pass).
+            String qr = await("the receipt with the new address", 30_000, () -> receiptAddressOrWhyNot(zhang),
+                    a -> a.startsWith("https://"));
             assertTrue(qr, qr.matches("https://zwfw\\.example\\.gov\\.cn/status/[A-Za-z0-9_-]{43}"));
             assertEquals(200, open(qr).status());
 
@@ -192,13 +195,8 @@ public class CaseStatusPageIT extends ItSupport {
                 node.update(before);
             }
             // The other tests of this class read the shipped address again.
-            await("the shipped address back", 30_000, () -> {
-                try {
-                    return caseWithReceipt(zhang)[1];
-                } catch (AssertionError e) {
-                    return "not yet: " + e.getMessage();
-                }
-            }, a -> a.startsWith("http://localhost:8181/"));
+            await("the shipped address back", 30_000, () -> receiptAddressOrWhyNot(zhang),
+                    a -> a.startsWith("http://localhost:8181/"));
         }
     }
 
@@ -245,20 +243,6 @@ public class CaseStatusPageIT extends ItSupport {
         assertFalse("no name: " + text, text.contains("张三") || text.contains("张*"));
         assertFalse("no ID number, not even masked: " + text, text.contains(ZHANG) || text.contains("440305"));
         assertFalse("no form data: " + text, text.contains("13800138000") || text.contains("6222"));
-    }
-
-    static String chromium(String mode, String url, String... more) throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
-        List<String> cmd = new java.util.ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--virtual-time-budget=5000"));
-        cmd.addAll(List.of(more));
-        cmd.add(mode);
-        cmd.add(url);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue("chromium finished", p.waitFor(60, TimeUnit.SECONDS));
-        return out;
     }
 
     /** A phone-sized screenshot into target/screenshots (docs/screenshots keeps the reviewed ones). */

@@ -444,6 +444,26 @@ public abstract class ItSupport {
         return b.append("]}").toString();
     }
 
+    // ---- a real browser -----------------------------------------------------------------------------
+
+    /**
+     * Debian's chromium, headless, with a profile of its own: {@code mode} is {@code --dump-dom}
+     * (returns the DOM after the page's scripts ran) or {@code --screenshot=<file>}.
+     */
+    static String chromium(String mode, String url, String... more) throws Exception {
+        java.nio.file.Path profile = java.nio.file.Files.createTempDirectory("chromium-profile");
+        List<String> cmd = new java.util.ArrayList<>(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--virtual-time-budget=10000"));
+        cmd.addAll(List.of(more));
+        cmd.add(mode);
+        cmd.add(url);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("chromium finished", p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        return out;
+    }
+
     // ---- terminals, citizens and the sandbox back office -----------------------------------------
 
     /** Registers a terminal of the demo hall with these capabilities; its token. */

@@ -1,11 +1,9 @@
 package org.budayang.web.internal;
 
-import static org.budayang.web.internal.VerifyServlet.esc;
-import static org.budayang.web.internal.VerifyServlet.row;
+import static org.budayang.web.internal.Pages.esc;
+import static org.budayang.web.internal.Pages.row;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,8 +74,7 @@ public final class CaseStatusPage extends HttpServlet {
             // out of any other site's logs.
             resp.setHeader("Cache-Control", "no-store");
             resp.setHeader("Referrer-Policy", "no-referrer");
-            String accept = req.getHeader("Accept");
-            if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
+            if (Pages.wantsJson(req)) {
                 json(resp, found);
             } else {
                 page(resp, found);
@@ -150,12 +147,8 @@ public final class CaseStatusPage extends HttpServlet {
     }
 
     private void page(HttpServletResponse resp, Optional<PublicCaseStatus> found) throws IOException {
-        StringBuilder b = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<meta name=\"robots\" content=\"noindex\">"
-                + "<title>办件进度 Case status</title><link rel=\"stylesheet\" href=\"/static/pages.css\"></head><body>"
-                + SetupApi.demoBanner()
-                + "<h1>办件进度查询 <span class=\"en\">Case status</span></h1>");
+        StringBuilder b = Pages.start("办件进度 Case status", "<meta name=\"robots\" content=\"noindex\">")
+                .append("<h1>办件进度查询 <span class=\"en\">Case status</span></h1>");
         int status;
         if (found.isEmpty()) {
             status = 404;
@@ -188,18 +181,12 @@ public final class CaseStatusPage extends HttpServlet {
             row(b, "办件编号", "Case number", "<code>" + esc(s.number()) + "</code>");
             row(b, "办理事项", "Service", esc(item.zh()) + "<br><span class=\"en\">" + esc(item.en()) + "</span>");
             row(b, "办理部门", "Department", esc(dept.zh()) + "<br><span class=\"en\">" + esc(dept.en()) + "</span>");
-            row(b, "提交时间", "Submitted", esc(VerifyServlet.ZH.format(s.submittedAt())));
-            row(b, "最近更新", "Last change", esc(VerifyServlet.ZH.format(s.updatedAt())));
+            row(b, "提交时间", "Submitted", esc(Pages.ZH.format(s.submittedAt())));
+            row(b, "最近更新", "Last change", esc(Pages.ZH.format(s.updatedAt())));
             b.append("</table></div><p>本页不显示申请人信息。刷新本页可查看最新进度。</p><p class=\"en\">This page shows nothing "
                     + "about the applicant. Reload it to see the latest state.</p>");
         }
         b.append("</body></html>");
-        byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
-        resp.setStatus(status);
-        resp.setContentType("text/html;charset=utf-8");
-        resp.setContentLength(body.length);
-        try (OutputStream out = resp.getOutputStream()) {
-            out.write(body);
-        }
+        Pages.write(resp, status, b);
     }
 }

@@ -1,7 +1,6 @@
 package org.budayang.web.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import javax.servlet.RequestDispatcher;
 import javax.servlet.Servlet;
@@ -43,12 +42,8 @@ public final class ErrorPages extends HttpServlet {
         }
         String zh = status == 404 ? "找不到该页面" : "请求无法处理";
         String en = status == 404 ? "There is no such page." : "The request could not be handled (HTTP " + status + ").";
-        byte[] html = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + status + "</title>"
-                + "<link rel=\"stylesheet\" href=\"/static/pages.css\"></head><body><div class=\"result\"><h1>" + zh
-                + "</h1><p class=\"en\">" + en + "</p></div></body></html>").getBytes(StandardCharsets.UTF_8);
-        resp.setStatus(status);
-        resp.setContentType("text/html;charset=utf-8");
-        resp.setContentLength(html.length);
-        resp.getOutputStream().write(html);
+        Pages.write(resp, status, "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>" + status
+                + "</title><link rel=\"stylesheet\" href=\"/static/pages.css\"></head><body><div class=\"result\"><h1>" + zh
+                + "</h1><p class=\"en\">" + en + "</p></div></body></html>");
     }
 }

@@ -1,7 +1,6 @@
 package org.budayang.web.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,20 +104,10 @@ final class RedirectLoginApi {
     }
 
     private static void page(HttpServletResponse resp, int status, String zh, String en) throws IOException {
-        String html = "<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>" + escape(zh) + "</title><link rel=\"stylesheet\" href=\"/static/pages.css\"></head><body>"
-                + SetupApi.demoBanner() + "<div class=\"result\"><h1>" + escape(zh) + "</h1><p>" + escape(en) + "</p></div></body></html>";
-        byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
-        resp.setStatus(status);
-        resp.setContentType("text/html; charset=UTF-8");
+        StringBuilder html = Pages.start(zh, "").append("<div class=\"result\"><h1>").append(Pages.esc(zh))
+                .append("</h1><p>").append(Pages.esc(en)).append("</p></div></body></html>");
         // The address carried a one-time code: keep it out of caches and other sites' logs.
         resp.setHeader("Cache-Control", "no-store");
-        resp.setContentLength(bytes.length);
-        resp.getOutputStream().write(bytes);
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        Pages.write(resp, status, html);
     }
 }

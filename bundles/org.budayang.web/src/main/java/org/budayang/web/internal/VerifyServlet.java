@@ -1,10 +1,9 @@
 package org.budayang.web.internal;
 
+import static org.budayang.web.internal.Pages.esc;
+import static org.budayang.web.internal.Pages.row;
+
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 import javax.servlet.Servlet;
@@ -39,8 +38,6 @@ public final class VerifyServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(VerifyServlet.class);
     static final int MAX_PDF = 20 * 1024 * 1024;
-    static final DateTimeFormatter ZH = DateTimeFormatter.ofPattern("yyyy年M月d日 HH:mm:ss（北京时间）")
-            .withZone(ZoneId.of("Asia/Shanghai"));
 
     private final transient DocumentService documents;
 
@@ -55,8 +52,7 @@ public final class VerifyServlet extends HttpServlet {
             String code = req.getPathInfo() == null ? "" : req.getPathInfo().replaceAll("^/+|/+$", "");
             if (req.getMethod().equals("GET")) {
                 Optional<Verification> v = documents.verify(code, null);
-                String accept = req.getHeader("Accept");
-                if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
+                if (Pages.wantsJson(req)) {
                     json(resp, code, v);
                 } else {
                     page(resp, code, v);
@@ -104,11 +100,8 @@ public final class VerifyServlet extends HttpServlet {
     }
 
     private static void page(HttpServletResponse resp, String code, Optional<Verification> found) throws IOException {
-        StringBuilder b = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>文书核验 Document verification</title><link rel=\"stylesheet\" href=\"/static/pages.css\"></head><body>"
-                + SetupApi.demoBanner()
-                + "<h1>文书核验 <span class=\"en\">Document verification</span></h1>");
+        StringBuilder b = Pages.start("文书核验 Document verification", "")
+                .append("<h1>文书核验 <span class=\"en\">Document verification</span></h1>");
         int status;
         if (found.isEmpty()) {
             status = 404;
@@ -127,7 +120,7 @@ public final class VerifyServlet extends HttpServlet {
             b.append("<table>");
             row(b, "文书编号", "Code", "<code>" + esc(v.code()) + "</code>");
             row(b, "文书名称", "Title", esc(v.title().zh()) + "<br><span class=\"en\">" + esc(v.title().en()) + "</span>");
-            row(b, "出具时间", "Issued at", esc(ZH.format(v.issuedAt())) + "<br><span class=\"en\">" + esc(v.issuedAt().toString())
+            row(b, "出具时间", "Issued at", esc(Pages.ZH.format(v.issuedAt())) + "<br><span class=\"en\">" + esc(v.issuedAt().toString())
                     + "</span>");
             row(b, "出具单位", "Issued by", esc(v.hall().zh()) + "<br><span class=\"en\">" + esc(v.hall().en()) + "</span>");
             row(b, "持有人", "Holder", esc(v.holder()) + " " + esc(v.holderId()));
@@ -137,24 +130,6 @@ public final class VerifyServlet extends HttpServlet {
                     + "<script src=\"/static/verify.js\"></script>");
         }
         b.append("</body></html>");
-        byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
-        resp.setStatus(status);
-        resp.setContentType("text/html;charset=utf-8");
-        resp.setContentLength(body.length);
-        try (OutputStream out = resp.getOutputStream()) {
-            out.write(body);
-        }
-    }
-
-    static void row(StringBuilder b, String zh, String en, String valueHtml) {
-        b.append("<tr><th>").append(zh).append("<br><span class=\"en\">").append(en).append("</span></th><td>")
-                .append(valueHtml).append("</td></tr>");
-    }
-
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+        Pages.write(resp, status, b);
     }
 }

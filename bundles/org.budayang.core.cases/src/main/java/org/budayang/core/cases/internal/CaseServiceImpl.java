@@ -1,7 +1,6 @@
 package org.budayang.core.cases.internal;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +11,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -82,7 +80,6 @@ public final class CaseServiceImpl implements CaseService {
     private static final ZoneId CHINA = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
     static final int MAX_FORM = 32000;
-    private static final SecureRandom TOKEN_RANDOM = new SecureRandom();
     private static final Pattern STATUS_TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
     /**
      * How long one forwarding attempt owns a case. Whoever sets {@code next_forward_at} into the
@@ -560,11 +557,9 @@ public final class CaseServiceImpl implements CaseService {
         });
     }
 
-    /** 256 random bits, base64url: 43 characters. */
+    /** 256 random bits, base64url: the 43 characters {@link #STATUS_TOKEN} expects. */
     static String newStatusToken() {
-        byte[] b = new byte[32];
-        TOKEN_RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return DraftStore.token(32);
     }
 
     @Override

@@ -135,7 +135,8 @@ public final class DraftStore implements DraftService {
         }
     }
 
-    private static String token(int bytes) {
+    /** {@code bytes} random bytes, base64url without padding: draft ids and keys, case status tokens. */
+    static String token(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
