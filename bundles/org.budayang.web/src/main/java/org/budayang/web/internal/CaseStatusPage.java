@@ -136,11 +136,14 @@ public final class CaseStatusPage extends HttpServlet {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("number", s.number());
         o.put("item", s.item());
-        o.putObject("itemName").put("zh", itemName(s).zh()).put("en", itemName(s).en());
+        LocalizedText item = itemName(s);
+        LocalizedText state = statusName(s.status());
+        LocalizedText next = nextStep(s);
+        o.putObject("itemName").put("zh", item.zh()).put("en", item.en());
         o.put("department", s.department());
         o.put("status", s.status().name().toLowerCase(java.util.Locale.ROOT));
-        o.putObject("statusName").put("zh", statusName(s.status()).zh()).put("en", statusName(s.status()).en());
-        o.putObject("nextStep").put("zh", nextStep(s).zh()).put("en", nextStep(s).en());
+        o.putObject("statusName").put("zh", state.zh()).put("en", state.en());
+        o.putObject("nextStep").put("zh", next.zh()).put("en", next.en());
         o.put("submittedAt", s.submittedAt().toString());
         o.put("updatedAt", s.updatedAt().toString());
         Json.write(resp, 200, o);
